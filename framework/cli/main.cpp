@@ -1,0 +1,6 @@
+#include <iostream>
+
+int main() {
+  std::cout << "nclab\n";
+  return 0;
+}
