@@ -2,6 +2,7 @@
 // Everything one finished (or failed) run hands to the result store.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,6 +24,9 @@ struct EpochMetrics {
   Matrix train_nrmse, test_nrmse;            // RMSE / standard deviation of the targets; regression
   std::vector<double> train_ambiguity, test_ambiguity;  // mean over members and patterns of (F_i - F)^2
   std::vector<double> coefficient;  // lambda(t) (gamma(t) for ncl-exact) used in each epoch
+  // Sequential decorrelated training: the member (0-based) trained in each row, rows = M x epochs.
+  // Concurrent training: -1 in every row.
+  std::vector<int> active_member;
 };
 
 struct MemberParameters {
@@ -38,6 +42,11 @@ struct WeightSnapshot {
 struct RunRecord {
   std::string run_id;       // 16 hex digits, a stable hash of the settings
   std::size_t run_index = 0;  // position in the expanded grid
+  // 16 hex digits, a hash of the settings without seed and fold: runs that differ only in seed or
+  // fold share it, and `inspect` averages over them.
+  std::string point_id;
+  std::size_t fold = 0;
+  std::uint64_t seed = 0;
   // Every setting of the run as (name, value) text, sorted by name; also stored as HDF5 attributes.
   std::vector<std::pair<std::string, std::string>> settings;
 
