@@ -1,0 +1,128 @@
+#include "framework/sweep/plan.hpp"
+
+#include <cstdio>
+#include <set>
+
+#include "framework/cli/value_list.hpp"
+#include "framework/core/error.hpp"
+#include "framework/core/rng.hpp"
+
+namespace nclab {
+
+namespace {
+
+std::vector<std::string> option_values(const OptionSpec& spec, const std::string& text) {
+  if (spec.kind == OptionKind::text && spec.name != "seeds") {
+    // Paths and names: split at commas only, without numeric ranges.
+    return expand_values(spec.name, text, false);
+  }
+  const bool numeric = spec.kind != OptionKind::choice && spec.kind != OptionKind::text;
+  if (spec.name == "seeds") {
+    std::vector<std::string> seeds = expand_values(spec.name, text, true);
+    for (const auto& seed : seeds) {
+      const double value = parse_number("seeds", seed);
+      if (value < 0 || value != static_cast<double>(static_cast<std::uint64_t>(value))) {
+        throw InputError("invalid seed '" + seed + "' in --seeds: seeds are whole numbers >= 0");
+      }
+    }
+    return seeds;
+  }
+  return expand_values(spec.name, text, numeric);
+}
+
+void expand_from(std::size_t position, const std::vector<const OptionSpec*>& settings_specs,
+                 const ParsedOptions& options, std::map<std::string, std::string>& current,
+                 std::vector<std::map<std::string, std::string>>& out) {
+  if (position == settings_specs.size()) {
+    out.push_back(current);
+    return;
+  }
+  const OptionSpec& spec = *settings_specs[position];
+  const std::string& text = options.get(spec.name);
+  if (text.empty() || !option_applies(spec, current)) {
+    expand_from(position + 1, settings_specs, options, current, out);
+    return;
+  }
+  for (const auto& value : option_values(spec, text)) {
+    current[spec.name] = value;
+    expand_from(position + 1, settings_specs, options, current, out);
+  }
+  current.erase(spec.name);
+}
+
+std::vector<std::size_t> chosen_folds(const ParsedOptions& options, std::size_t folds) {
+  const std::string& text = options.get("fold");
+  std::vector<std::size_t> chosen;
+  if (text.empty()) {
+    for (std::size_t f = 0; f < folds; ++f) chosen.push_back(f);
+    return chosen;
+  }
+  for (const auto& value : expand_values("fold", text, true)) {
+    const double number = parse_number("fold", value);
+    if (number < 0 || number >= static_cast<double>(folds) || number != static_cast<double>(static_cast<std::size_t>(number))) {
+      throw InputError("--fold " + value + " is not a fold of --folds " + std::to_string(folds) +
+                       ": folds are numbered 0 to " + std::to_string(folds - 1));
+    }
+    chosen.push_back(static_cast<std::size_t>(number));
+  }
+  return chosen;
+}
+
+}  // namespace
+
+std::string settings_hash(const std::map<std::string, std::string>& settings) {
+  std::string text;
+  for (const auto& [name, value] : settings) text += name + "=" + value + "\n";
+  char buffer[17];
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash_string(text)));
+  return buffer;
+}
+
+SweepPlan expand_grid(const ParsedOptions& options, const std::vector<OptionSpec>& table) {
+  if (options.get("data").empty()) {
+    throw InputError("missing --data: give a data file (--data PATH) or a built-in dataset (--data builtin:NAME)");
+  }
+  std::vector<const OptionSpec*> settings_specs;
+  for (const auto& spec : table) {
+    if (spec.run_setting) settings_specs.push_back(&spec);
+  }
+  if (!options.get("fold").empty() && options.get("folds") == "0") {
+    throw InputError("--fold selects folds of a cross-validation: give --folds K as well");
+  }
+
+  std::vector<std::map<std::string, std::string>> points;
+  std::map<std::string, std::string> current;
+  expand_from(0, settings_specs, options, current, points);
+
+  SweepPlan plan;
+  std::set<std::string> seen_runs;
+  std::set<std::string> seen_points;
+  for (auto& settings : points) {
+    // The seed is a setting of the run but not of the grid point.
+    const std::string seed_text = settings.at("seeds");
+    settings.erase("seeds");
+    std::map<std::string, std::string> point_settings = settings;
+    const std::string point_id = settings_hash(point_settings);
+
+    const auto folds = static_cast<std::size_t>(parse_number("folds", settings.at("folds")));
+    std::vector<std::size_t> fold_list = folds > 0 ? chosen_folds(options, folds) : std::vector<std::size_t>{0};
+    for (std::size_t fold : fold_list) {
+      RunSpec run;
+      run.settings = settings;
+      run.settings["seed"] = seed_text;
+      if (folds > 0) run.settings["fold"] = std::to_string(fold);
+      run.fold = fold;
+      run.seed = static_cast<std::uint64_t>(parse_number("seeds", seed_text));
+      run.point_id = point_id;
+      run.run_id = settings_hash(run.settings);
+      if (!seen_runs.insert(run.run_id).second) continue;  // a value listed twice runs once
+      seen_points.insert(point_id);
+      run.index = plan.runs.size();
+      plan.runs.push_back(std::move(run));
+    }
+  }
+  plan.grid_points = seen_points.size();
+  return plan;
+}
+
+}  // namespace nclab

@@ -1,0 +1,131 @@
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "framework/cli/command_line.hpp"
+#include "framework/core/error.hpp"
+
+namespace nclab {
+namespace {
+
+ParsedOptions parse(const std::vector<std::string>& args, bool allow_lists = true) {
+  return parse_training_options("sweep", args, training_options(), allow_lists);
+}
+
+std::string error_of(const std::vector<std::string>& args, bool allow_lists = true) {
+  try {
+    parse(args, allow_lists);
+  } catch (const InputError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+TEST(ParseOptions, DefaultsAndGivenValues) {
+  const ParsedOptions parsed = parse({"--data", "builtin:sine", "--method", "ncl", "--lambda", "0.5"});
+  EXPECT_EQ(parsed.get("lambda"), "0.5");
+  EXPECT_EQ(parsed.get("epochs"), "100");
+  EXPECT_TRUE(parsed.given.count("lambda"));
+  EXPECT_FALSE(parsed.given.count("epochs"));
+  EXPECT_FALSE(parsed.flag("allow-unstable"));
+}
+
+TEST(ParseOptions, NegativeValueIsParsedInBothSpellings) {
+  EXPECT_EQ(parse({"--data", "x", "--method", "ncl", "--lambda=-0.5"}).get("lambda"), "-0.5");
+  EXPECT_EQ(parse({"--data", "x", "--method", "ncl", "--lambda", "-0.5"}).get("lambda"), "-0.5");
+}
+
+TEST(ParseOptions, MisspelledOptionSuggestsName) {
+  const std::string message = error_of({"--data", "x", "--lamda", "0.5"});
+  EXPECT_NE(message.find("--lamda"), std::string::npos) << message;
+  EXPECT_NE(message.find("did you mean '--lambda'"), std::string::npos) << message;
+}
+
+TEST(ParseOptions, AbbreviationIsNotGuessed) {
+  EXPECT_NE(error_of({"--data", "x", "--lam", "0.5"}), "");
+}
+
+TEST(ParseOptions, OptionForOtherMethodIsRejected) {
+  const std::string message = error_of({"--data", "x", "--method", "ncl", "--indicator", "previous"});
+  EXPECT_NE(message.find("--indicator does not apply to --method=ncl"), std::string::npos) << message;
+  EXPECT_NE(message.find("decorrelated"), std::string::npos) << message;
+}
+
+TEST(ParseOptions, OptionAppliesWhenAnySweptMethodTakesIt) {
+  const ParsedOptions parsed =
+      parse({"--data", "x", "--method", "ncl,decorrelated", "--indicator", "previous,alternate"});
+  EXPECT_EQ(parsed.get("indicator"), "previous,alternate");
+}
+
+TEST(ParseOptions, LambdaWithIndependentIsRejected) {
+  EXPECT_NE(error_of({"--data", "x", "--lambda", "0.5"}).find("does not apply"), std::string::npos);
+}
+
+TEST(ParseOptions, ScheduleOptionsNeedTheirSchedule) {
+  EXPECT_NE(error_of({"--data", "x", "--decay", "0.1"}).find("--schedule"), std::string::npos);
+  EXPECT_EQ(error_of({"--data", "x", "--schedule", "exponential", "--decay", "0.1"}), "");
+}
+
+TEST(ParseOptions, ModelOptionNeedsItsModel) {
+  const std::string message = error_of({"--data", "x", "--model", "perceptron", "--hidden", "5"});
+  EXPECT_NE(message.find("--hidden does not apply"), std::string::npos) << message;
+}
+
+TEST(ParseOptions, BoundsAndChoicesAreChecked) {
+  EXPECT_NE(error_of({"--data", "x", "--members", "0"}).find("outside its bounds"), std::string::npos);
+  EXPECT_NE(error_of({"--data", "x", "--epochs", "2.5"}).find("whole number"), std::string::npos);
+  const std::string message = error_of({"--data", "x", "--method", "ncll"});
+  EXPECT_NE(message.find("did you mean 'ncl'"), std::string::npos) << message;
+}
+
+TEST(ParseOptions, TrainRejectsLists) {
+  const std::string message = error_of({"--data", "x", "--method", "ncl", "--lambda", "0,0.5"}, false);
+  EXPECT_NE(message.find("nclab sweep"), std::string::npos) << message;
+}
+
+TEST(ParseOptions, RepeatedOptionIsAnError) {
+  EXPECT_NE(error_of({"--data", "x", "--epochs", "5", "--epochs", "6"}), "");
+}
+
+TEST(ParseOptions, ConfigFileAndCommandLineWins) {
+  const std::string path = ::testing::TempDir() + "/nclab_config_test.ini";
+  {
+    std::ofstream file(path);
+    file << "# a comment\ndata = builtin:sine\nmethod = ncl\nlambda = 0:1:0.5\nepochs = 7\n";
+  }
+  const ParsedOptions parsed = parse({"--config", path, "--epochs", "9"});
+  EXPECT_EQ(parsed.get("data"), "builtin:sine");
+  EXPECT_EQ(parsed.get("lambda"), "0:1:0.5");
+  EXPECT_EQ(parsed.get("epochs"), "9");
+  std::remove(path.c_str());
+}
+
+TEST(ParseOptions, ConfigFileTypoSuggestsName) {
+  const std::string path = ::testing::TempDir() + "/nclab_config_typo.ini";
+  {
+    std::ofstream file(path);
+    file << "data = builtin:sine\nlearning_rate = 0.1\n";
+  }
+  const std::string message = error_of({"--config", path});
+  EXPECT_NE(message.find(path), std::string::npos) << message;
+  EXPECT_NE(message.find("did you mean '--learning-rate'"), std::string::npos) << message;
+  std::remove(path.c_str());
+}
+
+TEST(ParseOptions, MissingConfigFileIsNamed) {
+  const std::string message = error_of({"--config", "/nonexistent/x.ini"});
+  EXPECT_NE(message.find("/nonexistent/x.ini"), std::string::npos) << message;
+}
+
+TEST(TrainingHelp, ListsEveryOptionWithDefaultAndBounds) {
+  const auto table = training_options();
+  const std::string help = training_help("sweep", table);
+  for (const auto& spec : table) {
+    EXPECT_NE(help.find("--" + spec.name), std::string::npos) << spec.name;
+  }
+  EXPECT_NE(help.find("bounds: [1, 10000]; default: 1"), std::string::npos) << help;
+}
+
+}  // namespace
+}  // namespace nclab
