@@ -23,15 +23,22 @@ struct BuiltinEntry {
 
 const std::vector<BuiltinEntry>& builtin_entries() {
   static const std::vector<BuiltinEntry> entries = {
-      {{"friedman1", "Friedman #1 regression: 10 uniform inputs, 5 of them relevant, normal noise"},
-       generate_friedman1, {"--samples", "--noise"}, Task::regression, false},
-      {{"mackey-glass", "Mackey-Glass chaotic series (tau 17): predict x(t+horizon) from x(t-18), "
-                        "x(t-12), x(t-6), x(t); predefined 500/500 split"},
-       generate_mackey_glass, {"--horizon"}, Task::regression, false},
-      {{"parity", "n-bit parity: every pattern of n bits, class 1 when the number of ones is odd"},
-       generate_parity, {"--bits"}, Task::classification, true},
-      {{"sine", "y = sin(x) + normal noise, x uniform on [-pi, pi]"},
-       generate_sine, {"--samples", "--noise"}, Task::regression, false},
+      {.info = {"friedman1", "Friedman #1 regression: 10 uniform inputs, 5 of them relevant, normal noise"},
+       .generate = generate_friedman1,
+       .parameters = {"--samples", "--noise"}},
+      {.info = {"mackey-glass",
+                "Mackey-Glass chaotic series (tau 17): predict x(t+horizon) from x(t-18), x(t-12), x(t-6) "
+                "and x(t), with a predefined 500/500 split"},
+       .generate = generate_mackey_glass,
+       .parameters = {"--horizon"}},
+      {.info = {"parity", "n-bit parity: every pattern of n bits, class 1 when the number of ones is odd"},
+       .generate = generate_parity,
+       .parameters = {"--bits"},
+       .native_task = Task::classification,
+       .converts_to_regression = true},
+      {.info = {"sine", "y = sin(x) + normal noise, x uniform on [-pi, pi]"},
+       .generate = generate_sine,
+       .parameters = {"--samples", "--noise"}},
   };
   return entries;
 }
@@ -84,7 +91,7 @@ void check_parameters(const BuiltinEntry& entry, const LoadOptions& options) {
   }
 }
 
-// Turns numeric class labels into one regression target column holding the label values.
+// Turns numeric class labels into one regression target column with the label values.
 void convert_to_regression(Dataset& dataset) {
   dataset.targets.resize(dataset.labels.size(), 1);
   for (std::size_t row = 0; row < dataset.labels.size(); ++row) {
@@ -119,8 +126,9 @@ Dataset generate_builtin(const std::string& name, const LoadOptions& options) {
       convert_to_regression(dataset);
       return dataset;
     }
-    throw InputError(dataset.source + " is a " + to_string(entry.native_task) + " dataset and cannot be used "
-                     "for " + to_string(task) + "; remove --task " + to_string(task));
+    throw InputError(dataset.source + " is a " + to_string(entry.native_task) +
+                     " dataset and cannot be used for " + to_string(task) + "; remove --task " +
+                     to_string(task));
   }
   throw InputError("unknown built-in dataset '" + name + "'; the known ones are: " + known_names() +
                    " (give them as builtin:NAME)");

@@ -24,8 +24,8 @@ ParsedCell parse_cell(std::string_view text) {
   std::string_view cell = trim(text);
   if (is_missing_cell(cell)) return {CellKind::missing, 0.0};
 
-  // std::from_chars rejects a leading '+', which spreadsheets write; accept it before a digit or dot
-  // so that "+-1" stays text.
+  // std::from_chars rejects a leading '+', which spreadsheets write. Accept it before anything but a
+  // sign, so that "+-1" stays text.
   if (cell.size() > 1 && cell.front() == '+' && cell[1] != '-' && cell[1] != '+') cell.remove_prefix(1);
 
   double value = 0.0;
@@ -33,7 +33,7 @@ ParsedCell parse_cell(std::string_view text) {
   const auto [ptr, ec] = std::from_chars(cell.data(), end, value, std::chars_format::general);
   if (ptr != end) return {CellKind::text, 0.0};
   if (ec == std::errc::result_out_of_range) {
-    // from_chars also reports underflow ("1e-400") as out of range; strtod rounds it to 0 or a
+    // from_chars also reports underflow ("1e-400") as out of range, but strtod rounds it to 0 or a
     // subnormal, which is a valid finite value. Overflow stays non-finite.
     const double rounded = std::strtod(std::string(cell).c_str(), nullptr);
     if (std::isfinite(rounded)) return {CellKind::number, rounded};

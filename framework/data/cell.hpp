@@ -25,8 +25,8 @@ struct ParsedCell {
   double value = 0.0;  // set for CellKind::number
 };
 
-// Classifies a cell. Numbers are decimal with an optional sign and exponent ("-1.5e3", "+2", ".5");
-// the whole trimmed cell must be the number.
+// Classifies a cell. Numbers are decimal with an optional sign and exponent ("-1.5e3", "+2", ".5"),
+// and the whole trimmed cell must be the number.
 ParsedCell parse_cell(std::string_view text);
 
 // Shortest decimal text that reads back as `value`: "3", "-1", "0.25".

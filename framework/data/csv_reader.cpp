@@ -33,7 +33,7 @@ TextTable split_comma_separated(std::string_view content, const std::string& pat
     while (pos < n && is_blank(content[pos])) ++pos;
 
     if (pos < n && content[pos] == '"') {
-      // Quoted field: runs to the next lone quote; "" is a literal quote, and line breaks are kept.
+      // A quoted field runs to the next lone quote. "" is a literal quote, and line breaks are kept.
       const std::size_t open_line = line;
       const std::size_t column = record.size() + 1;
       record_has_content = true;

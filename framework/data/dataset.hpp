@@ -12,7 +12,7 @@ namespace nclab {
 
 enum class Task { classification, regression };
 std::string to_string(Task task);
-// Parses "classification" or "regression"; anything else is an InputError.
+// Parses "classification" or "regression". Any other text is an InputError.
 Task parse_task(const std::string& text);
 
 enum class MissingPolicy {
@@ -21,7 +21,7 @@ enum class MissingPolicy {
   impute,  // missing values become the mean of the training part, per split
 };
 std::string to_string(MissingPolicy policy);
-// Parses "error", "drop" or "impute"; anything else is an InputError.
+// Parses "error", "drop" or "impute". Any other text is an InputError.
 MissingPolicy parse_missing_policy(const std::string& text);
 
 // Indices of the rows that train and test a run.
@@ -52,7 +52,7 @@ struct Dataset {
 
   // Rows removed at load time because of missing values (MissingPolicy::drop).
   std::size_t dropped_rows = 0;
-  // Notes for the user, for example how many rows were dropped; the CLI prints them.
+  // Notes for the user that the CLI prints, for example how many rows were dropped.
   std::vector<std::string> warnings;
 
   // Set by datasets with a standard split (Mackey-Glass: t = 118..617 train, 618..1117 test).
@@ -71,8 +71,8 @@ struct Standardizer {
 // A dataset split and ready to train on: imputed, standardised, targets encoded.
 struct PreparedData {
   Task task = Task::regression;
-  Matrix train_inputs, test_inputs;    // standardised
-  Matrix train_targets, test_targets;  // regression values, or one-hot rows for classification
+  Matrix train_inputs, test_inputs;            // standardised
+  Matrix train_targets, test_targets;          // regression values, or one-hot rows for classification
   std::vector<int> train_labels, test_labels;  // classification only
   std::vector<std::string> label_names;
   Standardizer standardizer;

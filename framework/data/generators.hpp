@@ -1,6 +1,6 @@
 #pragma once
-// Generators of the built-in datasets; builtin.cpp dispatches to them by name. The options have been
-// checked for parameters the generator does not use.
+// Generators of the built-in datasets, which builtin.cpp calls by name. It has already rejected options
+// that a generator does not use.
 
 #include <cstddef>
 #include <vector>
@@ -14,7 +14,7 @@ namespace nclab {
 //   dx/dt = 0.2 x(t - tau) / (1 + x(t - tau)^10) - 0.1 x(t),   x(t) = 1.2 for t <= 0.
 inline constexpr double mackey_glass_tau = 17.0;
 inline constexpr double mackey_glass_history = 1.2;
-inline constexpr double mackey_glass_step = 0.1;  // Runge-Kutta step; tau is 170 steps
+inline constexpr double mackey_glass_step = 0.1;  // Runge-Kutta step, so tau is 170 steps
 inline constexpr std::size_t mackey_glass_first_t = 118;
 inline constexpr std::size_t mackey_glass_last_train_t = 617;
 inline constexpr std::size_t mackey_glass_last_t = 1117;
@@ -22,8 +22,8 @@ inline constexpr std::size_t mackey_glass_last_t = 1117;
 // Returns x(t) at the integer times t = 0..last_t, integrated with fourth-order Runge-Kutta.
 std::vector<double> mackey_glass_series(std::size_t last_t);
 
-// Rows t = 118..1117 with inputs x(t-18), x(t-12), x(t-6), x(t) and target x(t + horizon); the
-// predefined split trains on t = 118..617 and tests on t = 618..1117.
+// Generates rows t = 118..1117 with inputs x(t-18), x(t-12), x(t-6), x(t) and target x(t + horizon).
+// The predefined split trains on t = 118..617 and tests on t = 618..1117.
 Dataset generate_mackey_glass(const GeneratorOptions& options);
 
 // Friedman #1 (Friedman, 1991): x uniform on [0, 1]^10 and

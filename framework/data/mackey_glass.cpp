@@ -8,7 +8,7 @@ namespace nclab {
 namespace {
 
 constexpr std::size_t default_horizon = 6;
-// A guard against typos such as 60000 for 6; the integration costs 10 steps per unit of time.
+// A guard against typos such as 60000 for 6, because the integration costs 10 steps per unit of time.
 constexpr std::size_t max_horizon = 10000;
 // Input lags in time units: x(t-18), x(t-12), x(t-6), x(t).
 constexpr std::size_t input_lags[] = {18, 12, 6, 0};
@@ -26,8 +26,8 @@ std::vector<double> mackey_glass_series(std::size_t last_t) {
   const std::size_t total_steps = last_t * steps_per_unit;
 
   // x[n] = x(n h). The delayed value x(t_n - tau) is the grid value delay_steps back, or the constant
-  // history before t = 0. RK4's half steps need x(t_n + h/2 - tau), which lies between two grid points;
-  // it is their mean, the linear interpolation.
+  // history before t = 0. RK4's half steps need x(t_n + h/2 - tau), which lies between two grid points,
+  // so it is their mean (linear interpolation).
   std::vector<double> x(total_steps + 1);
   x[0] = mackey_glass_history;
   auto delayed = [&](std::size_t n) {  // x((n - delay_steps) h)
@@ -54,8 +54,9 @@ std::vector<double> mackey_glass_series(std::size_t last_t) {
 Dataset generate_mackey_glass(const GeneratorOptions& options) {
   const std::size_t horizon = options.horizon.value_or(default_horizon);
   if (horizon < 1 || horizon > max_horizon) {
-    throw InputError("invalid Mackey-Glass horizon " + std::to_string(horizon) + ": give a number of time "
-                     "units from 1 to " + std::to_string(max_horizon) + " (the usual value is 6)");
+    throw InputError("invalid Mackey-Glass horizon " + std::to_string(horizon) +
+                     ": give a number of time units from 1 to " + std::to_string(max_horizon) +
+                     " (the usual value is 6)");
   }
   const std::vector<double> series = mackey_glass_series(mackey_glass_last_t + horizon);
 
@@ -72,7 +73,8 @@ Dataset generate_mackey_glass(const GeneratorOptions& options) {
 
   for (std::size_t row = 0; row < rows; ++row) {
     const std::size_t t = mackey_glass_first_t + row;
-    for (std::size_t i = 0; i < std::size(input_lags); ++i) dataset.inputs(row, i) = series[t - input_lags[i]];
+    for (std::size_t i = 0; i < std::size(input_lags); ++i)
+      dataset.inputs(row, i) = series[t - input_lags[i]];
     dataset.targets(row, 0) = series[t + horizon];
   }
 

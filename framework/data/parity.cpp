@@ -17,7 +17,7 @@ Dataset generate_parity(const GeneratorOptions& options) {
   dataset.label_names = {"0", "1"};
   dataset.labels.resize(patterns);
 
-  // Pattern p holds the binary digits of p, most significant bit first.
+  // The inputs of pattern p are the binary digits of p, most significant bit first.
   for (std::size_t pattern = 0; pattern < patterns; ++pattern) {
     int ones = 0;
     for (std::size_t i = 0; i < bits; ++i) {

@@ -20,12 +20,14 @@ std::string feature_name(const Dataset& dataset, std::size_t column) {
 }
 
 void check_split_rows(const Dataset& dataset, const Split& split) {
-  if (split.train.empty()) throw std::invalid_argument("prepare: " + split_name(split) + " has no training row");
+  if (split.train.empty())
+    throw std::invalid_argument("prepare: " + split_name(split) + " has no training row");
   std::vector<char> in_train(dataset.size(), 0);
   for (std::size_t row : split.train) {
     if (row >= dataset.size()) {
-      throw std::invalid_argument("prepare: training row " + std::to_string(row) + " of " + split_name(split) +
-                                  " is outside a dataset of " + std::to_string(dataset.size()) + " rows");
+      throw std::invalid_argument("prepare: training row " + std::to_string(row) + " of " +
+                                  split_name(split) + " is outside a dataset of " +
+                                  std::to_string(dataset.size()) + " rows");
     }
     in_train[row] = 1;
   }
@@ -60,20 +62,22 @@ void impute_with_training_means(const Dataset& dataset, const Split& split, Prep
   for (std::size_t c = 0; c < means.size(); ++c) {
     if (!std::isnan(means[c])) continue;
     throw InputError("feature '" + feature_name(dataset, c) + "' has no value in the training part of " +
-                     split_name(split) + ", so its missing values cannot be imputed; pass --missing drop, "
+                     split_name(split) +
+                     ", so its missing values cannot be imputed; pass --missing drop, "
                      "or remove the column");
   }
 
   impute_missing(prepared.train_inputs, means);
   impute_missing(prepared.test_inputs, means);
-  prepared.warnings.push_back("imputed " + std::to_string(missing_train) + " missing values in the training "
-                              "part and " + std::to_string(missing_test) + " in the test part of " +
-                              split_name(split) + " with the training means");
+  prepared.warnings.push_back("imputed " + std::to_string(missing_train) +
+                              " missing values in the training part and " + std::to_string(missing_test) +
+                              " in the test part of " + split_name(split) + " with the training means");
 }
 
 Matrix one_hot(const std::vector<int>& labels, std::size_t classes) {
   Matrix encoded(labels.size(), classes, 0.0);
-  for (std::size_t row = 0; row < labels.size(); ++row) encoded(row, static_cast<std::size_t>(labels[row])) = 1.0;
+  for (std::size_t row = 0; row < labels.size(); ++row)
+    encoded(row, static_cast<std::size_t>(labels[row])) = 1.0;
   return encoded;
 }
 
@@ -101,9 +105,9 @@ PreparedData prepare(const Dataset& dataset, const Split& split, const PrepareOp
 
   prepared.standardizer = fit_standardizer(prepared.train_inputs);
   for (std::size_t c : constant_columns(prepared.train_inputs)) {
-    prepared.warnings.push_back("feature '" + feature_name(dataset, c) + "' is constant in the training part "
-                                "of " + split_name(split) + " (every value is " +
-                                format_number(prepared.train_inputs(0, c)) +
+    prepared.warnings.push_back("feature '" + feature_name(dataset, c) +
+                                "' is constant in the training part of " + split_name(split) +
+                                " (every value is " + format_number(prepared.train_inputs(0, c)) +
                                 "); it gets scale 1, so it is centred but not scaled");
   }
   standardize(prepared.standardizer, prepared.train_inputs);

@@ -106,13 +106,15 @@ std::vector<Split> kfold_splits(const Dataset& dataset, std::size_t folds, std::
 
 std::vector<Split> make_splits(const Dataset& dataset, const SplitOptions& options) {
   if (options.folds && options.test_fraction) {
-    throw InputError("both a fold count and a test fraction were given; choose k-fold cross-validation "
-                     "(--folds) or a holdout split (--test-fraction), not both");
+    throw InputError(
+        "both a fold count and a test fraction were given; choose k-fold cross-validation "
+        "(--folds) or a holdout split (--test-fraction), not both");
   }
   if (options.folds) return kfold_splits(dataset, *options.folds, options.seed);
   if (options.test_fraction) return {holdout_split(dataset, *options.test_fraction, options.seed)};
   if (dataset.predefined_split) return {*dataset.predefined_split};
-  throw InputError(dataset.source + " has no predefined split; choose k-fold cross-validation with --folds "
+  throw InputError(dataset.source +
+                   " has no predefined split; choose k-fold cross-validation with --folds "
                    "or a holdout split with --test-fraction");
 }
 

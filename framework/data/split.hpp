@@ -1,7 +1,7 @@
 #pragma once
 // Train/test splits of a dataset: holdout, k-fold, and the dataset's predefined split. Random choices
 // come from the split stream Rng::stream(seed, split_stream_key, 0, StreamPurpose::split), which does
-// not depend on the run settings, so that every run with the same seed sees the same split.
+// not depend on the run settings, so that every run with the same seed gets the same split.
 
 #include <cstddef>
 #include <cstdint>
@@ -14,8 +14,8 @@
 namespace nclab {
 
 struct SplitOptions {
-  std::optional<std::size_t> folds;         // k-fold cross-validation with k >= 2 folds
-  std::optional<double> test_fraction;      // one holdout split; the fraction lies in (0, 1)
+  std::optional<std::size_t> folds;     // k-fold cross-validation with k >= 2 folds
+  std::optional<double> test_fraction;  // one holdout split with this fraction in (0, 1)
   std::uint64_t seed = 1;
 };
 
@@ -24,7 +24,7 @@ struct SplitOptions {
 // Throws InputError when the fraction is outside (0, 1) or leaves an empty part.
 Split holdout_split(const Dataset& dataset, double test_fraction, std::uint64_t seed);
 
-// Splits the rows into k folds; split i tests on fold i and trains on the others. Folds differ in size
+// Splits the rows into k folds. Split i tests on fold i and trains on the others. Folds differ in size
 // by at most one row. Classification is stratified: each class's count in a fold differs from
 // (class size) / k by less than one. Throws InputError for k < 2 or k > N.
 std::vector<Split> kfold_splits(const Dataset& dataset, std::size_t folds, std::uint64_t seed);

@@ -20,8 +20,8 @@ std::vector<double> column_means(ConstMatrixView data) {
   }
   std::vector<double> means(data.cols);
   for (std::size_t c = 0; c < data.cols; ++c) {
-    means[c] = counts[c] == 0 ? std::numeric_limits<double>::quiet_NaN()
-                              : sums[c] / static_cast<double>(counts[c]);
+    means[c] =
+        counts[c] == 0 ? std::numeric_limits<double>::quiet_NaN() : sums[c] / static_cast<double>(counts[c]);
   }
   return means;
 }
@@ -76,8 +76,9 @@ Standardizer fit_standardizer(ConstMatrixView train) {
 
 void standardize(const Standardizer& standardizer, MatrixView data) {
   if (standardizer.mean.size() != data.cols || standardizer.scale.size() != data.cols) {
-    throw std::invalid_argument("standardize: a standardiser for " + std::to_string(standardizer.mean.size()) +
-                                " columns applied to " + std::to_string(data.cols) + " columns");
+    throw std::invalid_argument("standardize: a standardiser for " +
+                                std::to_string(standardizer.mean.size()) + " columns applied to " +
+                                std::to_string(data.cols) + " columns");
   }
   for (std::size_t r = 0; r < data.rows; ++r) {
     for (std::size_t c = 0; c < data.cols; ++c) {

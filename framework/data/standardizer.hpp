@@ -10,7 +10,7 @@
 
 namespace nclab {
 
-// Mean of each column over its non-NaN cells; NaN for a column with no such cell.
+// Returns the mean of each column over its non-NaN cells, or NaN for a column without such a cell.
 std::vector<double> column_means(ConstMatrixView data);
 
 // Replaces every NaN cell of column j with means[j].

@@ -52,7 +52,7 @@ std::size_t resolve_target_column(const std::string& spec, const std::vector<std
   if (!has_header) {
     throw InputError("--target '" + spec + "' is a column name, but " + path +
                      " has no header row; give a 0-based column index, or pass --header present if the "
-                     "first row holds the column names");
+                     "first row contains the column names");
   }
   for (std::size_t column = 0; column < column_names.size(); ++column) {
     if (column_names[column] == spec) return column;

@@ -17,7 +17,7 @@ namespace nclab {
 bool has_header_row(const TextTable& table, HeaderMode mode);
 
 // Resolves the --target text to a 0-based column index among `column_names`. `spec` is empty (the last
-// column), an integer index (negative counts from the end) or a header name; a name needs a header.
+// column), an integer index (negative counts from the end) or a header name, which needs a header.
 // Throws InputError when the index is out of range or the name is unknown.
 std::size_t resolve_target_column(const std::string& spec, const std::vector<std::string>& column_names,
                                   bool has_header, const std::string& path);

@@ -36,7 +36,8 @@ void check_column_counts(const TextTable& table) {
                      "; check for a missing or extra separator on this line");
   }
   if (columns < 2) {
-    throw InputError(table.path + " has a single column; a dataset needs at least one feature column and a "
+    throw InputError(table.path +
+                     " has a single column; a dataset needs at least one feature column and a "
                      "target column. If the file is not comma separated, pass --format whitespace");
   }
 }
@@ -63,7 +64,7 @@ ParsedRows parse_rows(const TextTable& table, std::size_t first_data_row, std::s
   for (std::size_t row = first_data_row; row < table.rows.size(); ++row) {
     const auto& cells = table.rows[row];
     const std::size_t line = table.lines[row];
-    std::size_t first_missing = columns;  // column of the first missing cell; columns when none
+    std::size_t first_missing = columns;  // column of the first missing cell, or columns if none
 
     for (std::size_t column = 0; column < columns; ++column) {
       const ParsedCell cell = parse_cell(cells[column]);
@@ -76,7 +77,8 @@ ParsedRows parse_rows(const TextTable& table, std::size_t first_data_row, std::s
       if (cell.kind == CellKind::missing) {
         if (first_missing == columns) first_missing = column;
         if (column == target && policy == MissingPolicy::impute) {
-          throw InputError(where + ": the target value is missing, and imputation fills feature columns "
+          throw InputError(where +
+                           ": the target value is missing, and imputation fills feature columns "
                            "only; pass --missing drop to remove rows without a target");
         }
         continue;
@@ -85,7 +87,7 @@ ParsedRows parse_rows(const TextTable& table, std::size_t first_data_row, std::s
 
       if (cell.kind == CellKind::text) {
         std::string advice = "fix the cell, or choose a different target column with --target";
-        if (row == 0) advice = "if this line holds column names, pass --header present";
+        if (row == 0) advice = "if this line contains column names, pass --header present";
         throw InputError(where + ": non-numeric value " + describe_cell(cells[column]) +
                          " in a feature column; feature columns must hold numbers, so " + advice);
       }
@@ -147,7 +149,7 @@ void set_targets(Dataset& dataset, const ParsedRows& parsed, const TextTable& ta
       throw InputError(cell_location(table.path, parsed.lines[row], target + 1) + " ('" +
                        dataset.target_names.front() + "'): non-numeric target value " +
                        describe_cell(parsed.target_cells[row]) +
-                       " for regression; pass --task classification if the column holds class labels, or "
+                       " for regression; pass --task classification if the column contains class labels, or "
                        "choose another column with --target");
     }
     dataset.targets(row, 0) = cell.value;
@@ -158,7 +160,8 @@ void set_targets(Dataset& dataset, const ParsedRows& parsed, const TextTable& ta
 
 Dataset dataset_from_table(const TextTable& table, const LoadOptions& options) {
   if (table.rows.empty()) {
-    throw InputError(table.path + " is empty: it has no data rows; check that the file was written "
+    throw InputError(table.path +
+                     " is empty: it has no data rows; check that the file was written "
                      "completely");
   }
   check_column_counts(table);
@@ -166,7 +169,8 @@ Dataset dataset_from_table(const TextTable& table, const LoadOptions& options) {
   const bool header = has_header_row(table, options.header);
   const std::size_t first_data_row = header ? 1 : 0;
   if (first_data_row >= table.rows.size()) {
-    throw InputError(table.path + " has a header row but no data rows; check that the file was written "
+    throw InputError(table.path +
+                     " has a header row but no data rows; check that the file was written "
                      "completely, or pass --header absent if the first row is data");
   }
   const std::vector<std::string> names = column_names(table, header);
@@ -174,7 +178,8 @@ Dataset dataset_from_table(const TextTable& table, const LoadOptions& options) {
 
   ParsedRows parsed = parse_rows(table, first_data_row, target, names, options.missing);
   if (parsed.lines.empty()) {
-    throw InputError("every row of " + table.path + " has a missing value, so --missing drop leaves no "
+    throw InputError("every row of " + table.path +
+                     " has a missing value, so --missing drop leaves no "
                      "data; use --missing impute, or fill in the missing values");
   }
 

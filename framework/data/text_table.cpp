@@ -53,7 +53,7 @@ FileFormat detect_file_format(std::string_view content, const std::string& path)
     const std::string_view line = content.substr(0, end);
     if (line.find_first_not_of(" \t\r\v\f") != std::string_view::npos) {
       return line.find(',') != std::string_view::npos ? FileFormat::comma_separated
-                                                     : FileFormat::whitespace_separated;
+                                                      : FileFormat::whitespace_separated;
     }
     content.remove_prefix(end == std::string_view::npos ? content.size() : end + 1);
   }

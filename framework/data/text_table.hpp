@@ -20,7 +20,7 @@ struct TextTable {
 // Formats a position for messages: "data.csv, line 12, column 3". Columns count from 1.
 std::string cell_location(const std::string& path, std::size_t line, std::size_t column);
 
-// Splits comma-separated text. A field may be quoted, with "" standing for a quote inside it; a quoted
+// Splits comma-separated text. A field may be quoted, with "" for a quote inside it, and a quoted
 // field may contain commas and line breaks. Spaces around a field are dropped, and CRLF line ends and a
 // UTF-8 byte order mark are accepted. Throws InputError on an unterminated quote or on text after a
 // closing quote.

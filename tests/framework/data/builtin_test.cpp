@@ -1,10 +1,11 @@
+#include "framework/data/builtin.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <numbers>
 #include <set>
 
-#include "framework/data/builtin.hpp"
 #include "framework/data/generators.hpp"
 #include "framework/data/loader.hpp"
 #include "tests/framework/data/data_test_support.hpp"
@@ -37,10 +38,10 @@ TEST(MackeyGlass, ShapeAndPredefinedSplit) {
   const Split& split = *data.predefined_split;
   ASSERT_EQ(split.train.size(), 500u);
   ASSERT_EQ(split.test.size(), 500u);
-  EXPECT_EQ(split.train.front(), 0u);    // t = 118
-  EXPECT_EQ(split.train.back(), 499u);   // t = 617
-  EXPECT_EQ(split.test.front(), 500u);   // t = 618
-  EXPECT_EQ(split.test.back(), 999u);    // t = 1117
+  EXPECT_EQ(split.train.front(), 0u);   // t = 118
+  EXPECT_EQ(split.train.back(), 499u);  // t = 617
+  EXPECT_EQ(split.test.front(), 500u);  // t = 618
+  EXPECT_EQ(split.test.back(), 999u);   // t = 1117
 }
 
 TEST(MackeyGlass, ValuesStayInKnownRange) {
@@ -93,7 +94,7 @@ TEST(MackeyGlass, InputsAndTargetAlignedWithSeries) {
 
 TEST(MackeyGlass, DefaultHorizonIsSix) {
   const Dataset data = load_dataset("builtin:mackey-glass");
-  // Row 0 is t = 118; its target x(124) is the x(t) input of row 6 (t = 124).
+  // Row 0 is t = 118, so its target x(124) is the x(t) input of row 6 (t = 124).
   EXPECT_EQ(data.targets(0, 0), data.inputs(6, 3));
 }
 
@@ -131,7 +132,8 @@ TEST(Friedman1, DefaultNoiseHasUnitDeviation) {
   // The inputs do not depend on the noise level, so the difference is the noise itself.
   EXPECT_EQ(noisy.inputs.storage(), clean.inputs.storage());
   std::vector<double> noise;
-  for (std::size_t row = 0; row < noisy.size(); ++row) noise.push_back(noisy.targets(row, 0) - clean.targets(row, 0));
+  for (std::size_t row = 0; row < noisy.size(); ++row)
+    noise.push_back(noisy.targets(row, 0) - clean.targets(row, 0));
   EXPECT_NEAR(standard_deviation(noise), 1.0, 0.1);
 }
 

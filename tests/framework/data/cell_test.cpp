@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "framework/data/cell.hpp"
+
+#include <gtest/gtest.h>
 
 namespace nclab {
 namespace {
@@ -22,8 +22,8 @@ TEST(Cell, MissingMarkersWithPadding) {
 
 TEST(Cell, NumbersInCommonSpellings) {
   const std::pair<const char*, double> cases[] = {
-      {"0", 0.0}, {"-1", -1.0}, {"+1", 1.0}, {" 2.5 ", 2.5}, {".5", 0.5}, {"5.", 5.0}, {"1e3", 1000.0},
-      {"-1.5E-2", -0.015}, {"1e-400", 0.0},
+      {"0", 0.0},  {"-1", -1.0},    {"+1", 1.0},         {" 2.5 ", 2.5},  {".5", 0.5},
+      {"5.", 5.0}, {"1e3", 1000.0}, {"-1.5E-2", -0.015}, {"1e-400", 0.0},
   };
   for (const auto& [text, value] : cases) {
     const ParsedCell cell = parse_cell(text);

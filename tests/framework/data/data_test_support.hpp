@@ -46,7 +46,8 @@ class TempFolder {
 };
 
 // Runs `action` and checks that it throws InputError whose message contains every fragment.
-inline void expect_input_error(const std::function<void()>& action, std::initializer_list<std::string> fragments) {
+inline void expect_input_error(const std::function<void()>& action,
+                               std::initializer_list<std::string> fragments) {
   try {
     action();
   } catch (const InputError& error) {

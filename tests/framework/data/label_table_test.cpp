@@ -1,6 +1,7 @@
+#include "framework/data/label_table.hpp"
+
 #include <gtest/gtest.h>
 
-#include "framework/data/label_table.hpp"
 #include "framework/data/loader.hpp"
 #include "tests/framework/data/data_test_support.hpp"
 

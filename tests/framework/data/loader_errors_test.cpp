@@ -66,13 +66,15 @@ TEST(LoaderErrors, DirectoryInsteadOfFile) {
 TEST(LoaderErrors, NanWrittenInData) {
   TempFolder folder;
   const std::string path = folder.write("nan.csv", "1,2,0\nNaN,4,1\n");
-  expect_input_error([&] { load_dataset(path); }, {path + ", line 2, column 1", "'NaN'", "not a finite number"});
+  expect_input_error([&] { load_dataset(path); },
+                     {path + ", line 2, column 1", "'NaN'", "not a finite number"});
 }
 
 TEST(LoaderErrors, InfWrittenInData) {
   TempFolder folder;
   const std::string path = folder.write("inf.dat", "1 2 0\n3 -inf 1\n");
-  expect_input_error([&] { load_dataset(path); }, {path + ", line 2, column 2", "'-inf'", "not a finite number"});
+  expect_input_error([&] { load_dataset(path); },
+                     {path + ", line 2, column 2", "'-inf'", "not a finite number"});
 }
 
 TEST(LoaderErrors, InfWrittenInTarget) {
@@ -86,7 +88,8 @@ TEST(LoaderErrors, TargetIndexOutOfRange) {
   const std::string path = folder.write("three.csv", "1,2,0\n3,4,1\n");
   LoadOptions options;
   options.target = "3";
-  expect_input_error([&] { load_dataset(path, options); }, {"--target 3", "out of range", "3 columns", "0 to 2"});
+  expect_input_error([&] { load_dataset(path, options); },
+                     {"--target 3", "out of range", "3 columns", "0 to 2"});
   options.target = "-4";
   expect_input_error([&] { load_dataset(path, options); }, {"--target -4", "out of range", "-3 to -1"});
 }

@@ -1,6 +1,7 @@
+#include "framework/data/loader.hpp"
+
 #include <gtest/gtest.h>
 
-#include "framework/data/loader.hpp"
 #include "tests/framework/data/data_test_support.hpp"
 
 namespace nclab {

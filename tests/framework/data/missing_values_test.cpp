@@ -12,7 +12,7 @@ namespace {
 using testing::expect_input_error;
 using testing::TempFolder;
 
-// Each line hides a missing value in another spelling; none may be read as 0.
+// Lines 2, 3, 4 and 6 spell missing values in different ways, and none of them may be read as 0.
 const char* const file_with_missing =
     "1,10,0\n"
     "?,20,1\n"
@@ -24,8 +24,8 @@ const char* const file_with_missing =
 TEST(MissingValues, ErrorPolicyNamesPositionAndOptions) {
   TempFolder folder;
   const std::string path = folder.write("missing.csv", file_with_missing);
-  expect_input_error([&] { load_dataset(path); },
-                     {path + ", line 2, column 1", "missing value '?'", "--missing drop", "--missing impute"});
+  expect_input_error([&] { load_dataset(path); }, {path + ", line 2, column 1", "missing value '?'",
+                                                   "--missing drop", "--missing impute"});
 }
 
 TEST(MissingValues, EmptyCellIsReportedAsEmpty) {
@@ -98,8 +98,9 @@ TEST(MissingValues, ImputeUsesTrainingMeanOnly) {
   LoadOptions options;
   options.missing = MissingPolicy::impute;
   options.task = Task::regression;
-  // Column 1: training rows 0..2 hold 1, 2, 3 (mean 2); the test rows hold 100 and a missing value. A mean
-  // over all non-missing rows would be 26.5, so imputing 2 shows that the test part did not leak in.
+  // Column 1: the training rows 0..3 contain 1, 2, 3 and a missing value (mean 2), the test rows 100 and a
+  // missing value. A mean over all non-missing rows would be 26.5, so imputing 2 shows that no test row
+  // leaked in.
   const Dataset data = load_dataset(folder.write("impute.csv", "1,0\n2,0\n3,0\n?,0\n100,0\n?,0\n"), options);
   const Split split{{0, 1, 2, 3}, {4, 5}, "holdout"};
   const PreparedData prepared = prepare(data, split);
@@ -122,7 +123,8 @@ TEST(MissingValues, ImputeColumnWithoutTrainingValue) {
   options.missing = MissingPolicy::impute;
   const Dataset data = load_dataset(folder.write("hole.csv", "a,b,y\n?,1,0\n?,2,1\n5,3,0\n6,4,1\n"), options);
   const Split split{{0, 1}, {2, 3}, "fold 1 of 2"};
-  expect_input_error([&] { prepare(data, split); }, {"feature 'a'", "fold 1 of 2", "no value in the training part"});
+  expect_input_error([&] { prepare(data, split); },
+                     {"feature 'a'", "fold 1 of 2", "no value in the training part"});
 }
 
 }  // namespace

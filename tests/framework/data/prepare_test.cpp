@@ -1,8 +1,9 @@
+#include "framework/data/prepare.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "framework/data/prepare.hpp"
 #include "framework/data/standardizer.hpp"
 #include "tests/framework/data/data_test_support.hpp"
 
@@ -21,7 +22,8 @@ Dataset regression_dataset(const std::vector<std::vector<double>>& rows, const s
     for (std::size_t c = 0; c < rows[r].size(); ++c) data.inputs(r, c) = rows[r][c];
     data.targets(r, 0) = targets[r];
   }
-  for (std::size_t c = 0; c < rows.front().size(); ++c) data.feature_names.push_back("f" + std::to_string(c + 1));
+  for (std::size_t c = 0; c < rows.front().size(); ++c)
+    data.feature_names.push_back("f" + std::to_string(c + 1));
   return data;
 }
 
@@ -97,7 +99,8 @@ TEST(Prepare, ClassificationTargetsAreOneHot) {
   ASSERT_EQ(prepared.train_targets.cols(), 3u);
   const double expected[3][3] = {{1, 0, 0}, {0, 0, 1}, {0, 1, 0}};
   for (std::size_t r = 0; r < 3; ++r) {
-    for (std::size_t c = 0; c < 3; ++c) EXPECT_EQ(prepared.train_targets(r, c), expected[r][c]) << r << "," << c;
+    for (std::size_t c = 0; c < 3; ++c)
+      EXPECT_EQ(prepared.train_targets(r, c), expected[r][c]) << r << "," << c;
   }
   EXPECT_EQ(prepared.test_targets(0, 2), 1.0);
 }
@@ -117,7 +120,11 @@ TEST(Prepare, UnseenTestClassIsInputError) {
   data.task = Task::classification;
   data.labels = {0, 0, 1};
   data.label_names = {"no", "yes"};
-  expect_input_error([&] { prepare(data, Split{{0, 1}, {2}, "fold 3 of 3"}); }, {"class 'yes'", "fold 3 of 3"});
+  expect_input_error(
+      [&] {
+        prepare(data, Split{{0, 1}, {2}, "fold 3 of 3"});
+      },
+      {"class 'yes'", "fold 3 of 3"});
 }
 
 TEST(Prepare, ReconstructionTargetsAreStandardisedInputs) {

@@ -1,4 +1,4 @@
-// Loads the public datasets from NCLAB_DATA_DIR; the tests skip when that folder is not available.
+// Tests on the public datasets in NCLAB_DATA_DIR. They skip when that folder is not available.
 
 #include <gtest/gtest.h>
 
@@ -85,7 +85,7 @@ TEST(RealFiles, BostonHousing) {
   EXPECT_DOUBLE_EQ(data.inputs(0, 0), 0.00632);
   EXPECT_DOUBLE_EQ(data.inputs(0, 3), 0.0);
   EXPECT_DOUBLE_EQ(data.targets(0, 0), 24.0);
-  // The quoted chas column holds 0 and 1 only.
+  // The quoted chas column contains only 0 and 1.
   std::size_t ones = 0;
   for (std::size_t row = 0; row < data.size(); ++row) {
     const double chas = data.inputs(row, 3);

@@ -1,3 +1,5 @@
+#include "framework/data/split.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -5,7 +7,6 @@
 
 #include "framework/data/builtin.hpp"
 #include "framework/data/loader.hpp"
-#include "framework/data/split.hpp"
 #include "tests/framework/data/data_test_support.hpp"
 
 namespace nclab {
@@ -78,7 +79,8 @@ TEST(KFold, StratificationKeepsClassProportions) {
     for (std::size_t label = 0; label < sizes.size(); ++label) {
       const double expected = static_cast<double>(sizes[label]) / static_cast<double>(folds);
       EXPECT_LT(std::abs(static_cast<double>(counts[label]) - expected), 1.0)
-          << split.name << ", class " << label << ": " << counts[label] << " rows, expected about " << expected;
+          << split.name << ", class " << label << ": " << counts[label] << " rows, expected about "
+          << expected;
     }
   }
 }

@@ -1,6 +1,7 @@
+#include "framework/data/text_table.hpp"
+
 #include <gtest/gtest.h>
 
-#include "framework/data/text_table.hpp"
 #include "tests/framework/data/data_test_support.hpp"
 
 namespace nclab {
@@ -30,7 +31,10 @@ TEST(CommaSeparated, CrlfAndTrailingBlanks) {
 }
 
 TEST(CommaSeparated, BlankLinesSkippedLinesKept) {
-  const TextTable table = split_comma_separated("\xEF\xBB\xBF" "1,2\n\n  \r\n3,4", "blank.csv");
+  const TextTable table = split_comma_separated(
+      "\xEF\xBB\xBF"
+      "1,2\n\n  \r\n3,4",
+      "blank.csv");
   ASSERT_EQ(table.rows.size(), 2u);
   EXPECT_EQ(table.rows[0][0], "1");
   EXPECT_EQ(table.lines, (std::vector<std::size_t>{1, 4}));
