@@ -24,6 +24,8 @@ struct ParsedRows {
   std::vector<std::size_t> dropped_lines;
 };
 
+std::string default_column_name(std::size_t column) { return "column " + std::to_string(column + 1); }
+
 void check_column_counts(const TextTable& table) {
   const std::size_t columns = table.rows.front().size();
   for (std::size_t row = 1; row < table.rows.size(); ++row) {
@@ -47,10 +49,18 @@ std::vector<std::string> column_names(const TextTable& table, bool header) {
   const auto& first = table.rows.front();
   for (std::size_t column = 0; column < first.size(); ++column) {
     std::string name = header ? std::string(trim(first[column])) : std::string();
-    if (name.empty()) name = "column " + std::to_string(column + 1);
+    if (name.empty()) name = default_column_name(column);
     names.push_back(std::move(name));
   }
   return names;
+}
+
+// Formats a cell position for messages, with the header name of the column when there is one.
+std::string named_location(const TextTable& table, std::size_t line, std::size_t column,
+                           const std::vector<std::string>& names) {
+  std::string location = cell_location(table.path, line, column + 1);
+  if (names[column] != default_column_name(column)) location += " ('" + names[column] + "')";
+  return location;
 }
 
 // Parses the feature cells of every data row and applies the missing-value policy. Missing feature
@@ -68,7 +78,7 @@ ParsedRows parse_rows(const TextTable& table, std::size_t first_data_row, std::s
 
     for (std::size_t column = 0; column < columns; ++column) {
       const ParsedCell cell = parse_cell(cells[column]);
-      const std::string where = cell_location(table.path, line, column + 1) + " ('" + names[column] + "')";
+      const std::string where = named_location(table, line, column, names);
       if (cell.kind == CellKind::non_finite) {
         throw InputError(where + ": " + describe_cell(cells[column]) +
                          " is not a finite number; NaN and Inf are not accepted in data files, so write a "
@@ -89,16 +99,15 @@ ParsedRows parse_rows(const TextTable& table, std::size_t first_data_row, std::s
         std::string advice = "fix the cell, or choose a different target column with --target";
         if (row == 0) advice = "if this line contains column names, pass --header present";
         throw InputError(where + ": non-numeric value " + describe_cell(cells[column]) +
-                         " in a feature column; feature columns must hold numbers, so " + advice);
+                         " in a feature column; feature columns must contain numbers, so " + advice);
       }
       values[column < target ? column : column - 1] = cell.value;
     }
 
     if (first_missing != columns) {
       if (policy == MissingPolicy::error) {
-        throw InputError(cell_location(table.path, line, first_missing + 1) + " ('" + names[first_missing] +
-                         "'): missing value " + describe_cell(cells[first_missing]) + "; " +
-                         missing_value_advice);
+        throw InputError(named_location(table, line, first_missing, names) + ": missing value " +
+                         describe_cell(cells[first_missing]) + "; " + missing_value_advice);
       }
       if (policy == MissingPolicy::drop) {
         ++parsed.dropped;
@@ -127,12 +136,12 @@ std::string describe_dropped_rows(const ParsedRows& parsed, const std::string& p
   if (parsed.dropped_lines.size() > lines_shown) lines += ", ...";
   return "dropped " + std::to_string(parsed.dropped) + " of " +
          std::to_string(parsed.dropped + parsed.lines.size()) + " rows of " + path +
-         " with missing values (lines " + lines + ")";
+         " with missing values (" + (parsed.dropped == 1 ? "line " : "lines ") + lines + ")";
 }
 
 // Fills the task, targets or labels of `dataset` from the target cells.
-void set_targets(Dataset& dataset, const ParsedRows& parsed, const TextTable& table, std::size_t target,
-                 const LoadOptions& options) {
+void set_targets(Dataset& dataset, const ParsedRows& parsed, const TextTable& table,
+                 const std::vector<std::string>& names, std::size_t target, const LoadOptions& options) {
   dataset.task = options.task.value_or(infer_task(parsed.target_cells));
 
   if (dataset.task == Task::classification) {
@@ -146,9 +155,8 @@ void set_targets(Dataset& dataset, const ParsedRows& parsed, const TextTable& ta
   for (std::size_t row = 0; row < parsed.target_cells.size(); ++row) {
     const ParsedCell cell = parse_cell(parsed.target_cells[row]);
     if (cell.kind != CellKind::number) {
-      throw InputError(cell_location(table.path, parsed.lines[row], target + 1) + " ('" +
-                       dataset.target_names.front() + "'): non-numeric target value " +
-                       describe_cell(parsed.target_cells[row]) +
+      throw InputError(named_location(table, parsed.lines[row], target, names) +
+                       ": non-numeric target value " + describe_cell(parsed.target_cells[row]) +
                        " for regression; pass --task classification if the column contains class labels, or "
                        "choose another column with --target");
     }
@@ -195,7 +203,7 @@ Dataset dataset_from_table(const TextTable& table, const LoadOptions& options) {
   dataset.dropped_rows = parsed.dropped;
   if (parsed.dropped > 0) dataset.warnings.push_back(describe_dropped_rows(parsed, table.path));
 
-  set_targets(dataset, parsed, table, target, options);
+  set_targets(dataset, parsed, table, names, target, options);
   return dataset;
 }
 

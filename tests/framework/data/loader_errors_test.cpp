@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "framework/data/loader.hpp"
 #include "tests/framework/data/data_test_support.hpp"
 
@@ -30,6 +33,12 @@ TEST(LoaderErrors, NonNumericFeatureCell) {
   const std::string path = folder.write("text.csv", "1,2,0\n3,abc,1\n");
   expect_input_error([&] { load_dataset(path); },
                      {path + ", line 2, column 2", "'abc'", "non-numeric", "feature column"});
+}
+
+TEST(LoaderErrors, MessageNamesHeaderColumn) {
+  TempFolder folder;
+  const std::string path = folder.write("named.csv", "age,income,label\n1,2,0\n3,lots,1\n");
+  expect_input_error([&] { load_dataset(path); }, {path + ", line 3, column 2 ('income')", "'lots'"});
 }
 
 TEST(LoaderErrors, EmptyFile) {
@@ -61,6 +70,16 @@ TEST(LoaderErrors, MissingPath) {
 TEST(LoaderErrors, DirectoryInsteadOfFile) {
   TempFolder folder;
   expect_input_error([&] { load_dataset(folder.path()); }, {folder.path(), "is a directory"});
+}
+
+TEST(LoaderErrors, UnreadableFile) {
+  TempFolder folder;
+  const std::string path = folder.write("locked.csv", "1,2,0\n");
+  std::filesystem::permissions(path, std::filesystem::perms::none);
+  if (std::ifstream(path).is_open()) {
+    GTEST_SKIP() << "this user can read files without read permission (root), so the error cannot occur";
+  }
+  expect_input_error([&] { load_dataset(path); }, {"cannot open data file", path, "permissions"});
 }
 
 TEST(LoaderErrors, NanWrittenInData) {
