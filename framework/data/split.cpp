@@ -52,9 +52,9 @@ Split holdout_split(const Dataset& dataset, double test_fraction, std::uint64_t 
   Rng rng = Rng::stream(seed, split_stream_key(), 0, StreamPurpose::split);
   const auto strata = shuffled_strata(dataset, rng);
 
-  // Lay the strata end to end and take every position whose share of the test count advances: the test
-  // rows are spread over the strata in proportion to their sizes, each stratum within one row of
-  // test_fraction times its size.
+  // Lay the strata end to end and send position p to the test part when floor((p + 1) T / N) exceeds
+  // floor(p T / N). Exactly T positions pass, and a run of S consecutive positions (one stratum) gets
+  // within one row of S T / N.
   Split split;
   split.name = "holdout";
   std::size_t position = 0;

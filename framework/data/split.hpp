@@ -19,9 +19,9 @@ struct SplitOptions {
   std::uint64_t seed = 1;
 };
 
-// Splits off round(test_fraction N) rows for testing, at least 1 and at most N - 1. Classification
-// datasets are stratified: each class contributes round-robin shares close to its own fraction.
-// Throws InputError when the fraction is outside (0, 1) or leaves an empty part.
+// Splits off T = round(test_fraction N) rows for testing. Classification is stratified: a class of size
+// S gets a test count that differs from S T / N by less than one. Throws InputError when the fraction is
+// outside (0, 1) or leaves either part without rows.
 Split holdout_split(const Dataset& dataset, double test_fraction, std::uint64_t seed);
 
 // Splits the rows into k folds. Split i tests on fold i and trains on the others. Folds differ in size
