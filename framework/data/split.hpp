@@ -1,7 +1,7 @@
 #pragma once
 // Train/test splits of a dataset: holdout, k-fold, and the dataset's predefined split. Random choices
-// come from the split stream Rng::stream(seed, split_stream_key, 0, StreamPurpose::split), which does
-// not depend on the run settings, so that every run with the same seed gets the same split.
+// come from the stream Rng::stream(seed, hash_string("nclab.split"), 0, StreamPurpose::split). It does
+// not depend on the run settings, so every run with the same seed gets the same split.
 
 #include <cstddef>
 #include <cstdint>
