@@ -40,13 +40,6 @@ std::vector<std::string> split_commas(const std::string& text) {
 
 }  // namespace
 
-std::string format_number(double value) {
-  if (value == 0.0) return "0";  // folds -0 into 0
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, result.ptr);
-}
-
 double parse_number(const std::string& option, const std::string& text) {
   const std::string item = trim(text);
   double value = 0;

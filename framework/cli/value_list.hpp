@@ -4,10 +4,9 @@
 #include <string>
 #include <vector>
 
-namespace nclab {
+#include "framework/core/format.hpp"
 
-// Shortest text that reads back as the same double ("0.1", "1e-05", "-0.5").
-std::string format_number(double value);
+namespace nclab {
 
 // Parses a whole decimal number; throws InputError naming `option` when `text` is not one.
 double parse_number(const std::string& option, const std::string& text);

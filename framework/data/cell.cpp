@@ -44,12 +44,6 @@ ParsedCell parse_cell(std::string_view text) {
   return {CellKind::number, value};
 }
 
-std::string format_number(double value) {
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, result.ptr);
-}
-
 std::string describe_cell(std::string_view text) {
   const std::string_view cell = trim(text);
   if (cell.empty()) return "an empty cell";

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "framework/core/format.hpp"
+
 namespace nclab {
 
 // The text without leading or trailing spaces, tabs and carriage returns.
@@ -28,9 +30,6 @@ struct ParsedCell {
 // Classifies a cell. Numbers are decimal with an optional sign and exponent ("-1.5e3", "+2", ".5"),
 // and the whole trimmed cell must be the number.
 ParsedCell parse_cell(std::string_view text);
-
-// Shortest decimal text that reads back as `value`: "3", "-1", "0.25".
-std::string format_number(double value);
 
 // Shows a cell in a message: 'abc' in quotes, or "an empty cell".
 std::string describe_cell(std::string_view text);

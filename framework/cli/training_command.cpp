@@ -1,0 +1,133 @@
+// `nclab train` and `nclab sweep`: parse, plan, check, run on the scheduler, store, summarise.
+
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <unistd.h>
+
+#include "framework/cli/command_line.hpp"
+#include "framework/cli/commands.hpp"
+#include "framework/cli/run_summary.hpp"
+#include "framework/core/blas_setup.hpp"
+#include "framework/core/error.hpp"
+#include "framework/core/log.hpp"
+#include "framework/model/registry.hpp"
+#include "framework/results/result_store.hpp"
+#include "framework/sweep/plan.hpp"
+#include "framework/sweep/run_executor.hpp"
+#include "framework/sweep/scheduler.hpp"
+
+namespace nclab {
+
+namespace {
+
+std::vector<GridRun> grid_of(const std::vector<RunSpec>& runs) {
+  std::vector<GridRun> grid;
+  grid.reserve(runs.size());
+  for (const auto& run : runs) {
+    GridRun row;
+    row.run_index = run.index;
+    row.run_id = run.run_id;
+    row.point_id = run.point_id;
+    row.fold = run.fold;
+    row.seed = run.seed;
+    row.settings.assign(run.settings.begin(), run.settings.end());
+    grid.push_back(std::move(row));
+  }
+  return grid;
+}
+
+std::unique_ptr<ResultStore> open_store(const ParsedOptions& options, const std::vector<RunSpec>& runs) {
+  const std::string out = options.get("out");
+  StoreOptions store_options;
+  store_options.overwrite = options.flag("overwrite");
+  store_options.log = [](const std::string& message) { log_message(LogLevel::info, message); };
+  SweepMetadata metadata = make_sweep_metadata(options.command_line, options.config_text);
+  if (options.flag("resume")) {
+    return ResultStore::resume(out, metadata, grid_of(runs), store_options);
+  }
+  return ResultStore::create(out, metadata, grid_of(runs), store_options);
+}
+
+}  // namespace
+
+int run_training_command(const std::string& command, const std::vector<std::string>& args) {
+  for (const auto& plugin : prescan_plugins(args)) load_model_plugin(plugin);
+  const std::vector<OptionSpec> table = training_options();
+  const bool is_sweep = command == "sweep";
+  const ParsedOptions options = parse_training_options(command, args, table, is_sweep);
+  if (options.help) {
+    std::cout << training_help(command, table);
+    return 0;
+  }
+  set_log_level(parse_log_level(options.get("log-level")));
+  if (options.flag("resume") && options.get("out").empty()) {
+    throw InputError("--resume continues the sweep stored in --out FILE: give --out");
+  }
+  if (is_sweep && options.get("out").empty()) {
+    throw InputError("`nclab sweep` stores its runs in an HDF5 file: give --out FILE (e.g. --out sweep.h5)");
+  }
+
+  configure_blas_single_threaded();
+  log_message(LogLevel::debug, "OpenBLAS: " + blas_configuration());
+
+  const SweepPlan plan = expand_grid(options, table);
+  RunExecutor executor(options.get("data-dir"), options.flag("allow-unstable"));
+  executor.check_runs(plan.runs);
+
+  std::unique_ptr<ResultStore> store;
+  if (!options.get("out").empty()) store = open_store(options, plan.runs);
+  std::vector<RunSpec> todo;
+  for (const auto& run : plan.runs) {
+    if (!store || !store->final_runs().count(run.run_id)) todo.push_back(run);
+  }
+  const std::size_t threads = effective_threads(static_cast<std::size_t>(std::stod(options.get("threads"))));
+  log_message(LogLevel::info, std::to_string(plan.runs.size()) + " runs over " + std::to_string(plan.grid_points) +
+                                  " grid points; " + std::to_string(todo.size()) + " to run on " +
+                                  std::to_string(threads) + " threads");
+
+  SchedulerOptions scheduler_options;
+  scheduler_options.threads = threads;
+  scheduler_options.fail_fast = options.flag("fail-fast");
+  const std::string progress = options.get("progress");
+  scheduler_options.show_progress = progress != "never" && is_sweep;
+  scheduler_options.interactive_progress = progress == "always" || (progress == "auto" && isatty(STDERR_FILENO));
+
+  RunSummaries summaries;
+  std::mutex summaries_mutex;
+  const auto sink = [&](RunRecord&& record) {
+    {
+      std::lock_guard lock(summaries_mutex);
+      summaries.push_back(summarize_run(record));
+    }
+    if (store) store->submit(std::move(record));
+  };
+  const SweepOutcome outcome =
+      run_scheduled(todo, [&](const RunSpec& run) { return executor.execute(run); }, sink, scheduler_options);
+  if (store) {
+    store->finish();
+    log_message(LogLevel::info, "results stored in " + options.get("out"));
+  }
+
+  if (is_sweep) {
+    std::cout << plan.runs.size() << " runs: " << plan.runs.size() - todo.size() << " stored before, "
+              << outcome.complete << " complete, " << outcome.diverged << " diverged, " << outcome.failed
+              << " failed";
+    if (outcome.not_started > 0) std::cout << ", " << outcome.not_started << " not started (--fail-fast)";
+    std::cout << "\n";
+  } else {
+    print_train_summary(std::cout, summaries);
+  }
+  if (!outcome.failures.empty()) {
+    std::cerr << "failed runs:\n";
+    for (const auto& failure : outcome.failures) {
+      std::cerr << "  run " << failure.run_index << " (" << failure.run_id << "): " << failure.message << "\n";
+    }
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace nclab
