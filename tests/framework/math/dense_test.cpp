@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ struct DenseCase {
 std::string case_name(const DenseCase& c) {
   return std::to_string(c.batch) + "x" + std::to_string(c.outputs) + "x" + std::to_string(c.inputs);
 }
+
+// Lets GoogleTest print a failing case as "N x out x in" instead of raw bytes.
+void PrintTo(const DenseCase& c, std::ostream* out) { *out << case_name(c); }
 
 // A block with `padding` unused columns after each row, so that stride != cols.
 struct Block {
