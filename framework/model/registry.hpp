@@ -68,8 +68,13 @@ class ModelRegistry {
 std::vector<std::string> load_model_plugin(const std::string& path);
 
 namespace detail {
+// Adds an entry from a static initialiser, where an exception cannot be caught. While
+// load_model_plugin runs, the entry is held back and checked after dlopen returns, so a bad plugin
+// entry becomes an InputError. Otherwise an invalid or duplicate entry prints the error and aborts.
+void register_model_from_initializer(ModelEntry entry) noexcept;
+
 struct ModelRegistration {
-  explicit ModelRegistration(ModelEntry entry) { ModelRegistry::instance().add(std::move(entry)); }
+  explicit ModelRegistration(ModelEntry entry) { register_model_from_initializer(std::move(entry)); }
 };
 }  // namespace detail
 

@@ -1,0 +1,20 @@
+#pragma once
+// Shape checks shared by the math kernels. They throw std::invalid_argument: a shape mismatch inside
+// the framework is a programming error, not bad user input.
+
+#include <stdexcept>
+#include <string>
+
+#include "framework/core/matrix.hpp"
+
+namespace nclab::detail {
+
+// Throws unless `actual` is rows x cols; `what` names the function and the argument.
+inline void require_shape(const char* what, const ConstMatrixView& actual, std::size_t rows, std::size_t cols) {
+  if (actual.rows != rows || actual.cols != cols) {
+    throw std::invalid_argument(std::string(what) + " is " + shape_string(actual.rows, actual.cols) +
+                                ", expected " + shape_string(rows, cols));
+  }
+}
+
+}  // namespace nclab::detail

@@ -1,0 +1,29 @@
+#pragma once
+// Logistic sigmoid f(x) = 1 / (1 + e^-x), with f'(x) = f(x) (1 - f(x)).
+
+#include <cmath>
+#include <concepts>
+
+#include "framework/core/matrix.hpp"
+
+namespace nclab {
+
+// Evaluates the sigmoid without overflow: e^-|x| never exceeds 1, so the result is finite and in [0, 1]
+// for every finite x, in float and in double. A NaN input returns NaN.
+template <std::floating_point T>
+T sigmoid(T x) {
+  if (x >= T(0)) {
+    return T(1) / (T(1) + std::exp(-x));
+  }
+  const T e = std::exp(x);
+  return e / (T(1) + e);
+}
+
+// Replaces every element of `values` with its sigmoid.
+void sigmoid_inplace(MatrixView values);
+
+// Multiplies `gradient` element-wise by f' = y (1 - y), where `outputs` holds y = f(x): turns dL/dy into
+// dL/dx. Both are N x units.
+void sigmoid_backward_inplace(ConstMatrixView outputs, MatrixView gradient);
+
+}  // namespace nclab

@@ -1,0 +1,71 @@
+#pragma once
+// A stack of dense layers, each followed by an activation: the network behind every built-in model.
+//
+// Layer l computes A_l = f_l(A_{l-1} W_l^T + 1 b_l^T) with A_0 = X (N x inputs). W_l is units_l x
+// units_{l-1}. Hidden layers use identity or sigmoid; softmax is allowed on the last layer only, where
+// it acts on each row.
+//
+// Parameters sit in one buffer, layer by layer: W_1 (row-major), b_1, W_2, b_2, ... layout() names the
+// layers "layer1", "layer2", ... The workspaces are sized by the first forward() at a given batch size
+// and reused, so later calls with that size allocate nothing.
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "framework/core/matrix.hpp"
+#include "framework/model/model.hpp"
+
+namespace nclab {
+
+// Size and activation of one dense layer.
+struct DenseLayerSpec {
+  std::size_t units = 0;
+  Activation activation = Activation::identity;
+};
+
+class DenseNetwork final : public Model {
+ public:
+  // Builds the network with zero parameters. Throws InputError when `inputs` or a layer's units is 0,
+  // when `layers` is empty, or when a hidden layer uses softmax.
+  DenseNetwork(std::size_t inputs, std::vector<DenseLayerSpec> layers);
+
+  std::size_t input_size() const override { return inputs_; }
+  std::size_t output_size() const override { return layers_.back().layout.rows; }
+  Activation output_activation() const override { return layers_.back().layout.activation; }
+
+  std::span<double> parameters() override { return parameters_; }
+  std::span<const double> parameters() const override { return parameters_; }
+  std::vector<LayerLayout> layout() const override;
+
+  void forward(ConstMatrixView x, MatrixView y) override;
+  void backward(ConstMatrixView grad, GradientAt at, std::span<double> param_grad, MatrixView* input_grad) override;
+  std::unique_ptr<Model> clone() const override;
+
+  std::size_t layer_count() const { return layers_.size(); }
+  // Weights W_l (units_l x units_{l-1}) and biases b_l of layer `index`, counted from 0.
+  ConstMatrixView weights(std::size_t index) const;
+  std::span<const double> biases(std::size_t index) const;
+  // Activated output A_l (N x units_l) of layer `index` from the last forward().
+  ConstMatrixView layer_output(std::size_t index) const;
+
+ private:
+  struct Layer {
+    LayerLayout layout;
+    Matrix output;  // A_l of the last forward() batch
+    Matrix delta;   // dLoss/d(pre-activation) during backward()
+  };
+
+  ConstMatrixView weight_view(const LayerLayout& layout) const;
+  MatrixView weight_view(const LayerLayout& layout, std::span<double> buffer) const;
+  std::span<const double> bias_view(const LayerLayout& layout) const;
+
+  std::size_t inputs_ = 0;
+  std::vector<double> parameters_;
+  std::vector<Layer> layers_;
+  Matrix input_;  // copy of the last forward() batch X, which the first layer's dW needs
+  bool has_forward_ = false;
+};
+
+}  // namespace nclab
