@@ -1,0 +1,69 @@
+#pragma once
+// Training of one ensemble run: M members with one penalty (independent, ncl, ncl-exact or Rosen's
+// decorrelated networks), SGD with momentum, per-epoch metrics, early stopping and divergence handling.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "framework/data/dataset.hpp"
+#include "framework/ensemble/ensemble_members.hpp"
+#include "framework/ensemble/settings.hpp"
+#include "framework/model/model.hpp"
+#include "framework/results/run_record.hpp"
+
+namespace nclab {
+
+// What an observer learns after each epoch.
+struct EpochProgress {
+  std::size_t row = 0;           // metrics row just recorded (0-based)
+  std::size_t planned_rows = 0;  // epochs, or M x epochs in sequential mode; early stopping may end sooner
+  int active_member = -1;        // member trained in this row (sequential mode), -1 for concurrent training
+  double coefficient = 0.0;      // lambda(t), or gamma(t) for ncl-exact
+  double train_loss = 0.0;       // ensemble loss on the training part
+  double test_loss = 0.0;        // ensemble loss on the test part; NaN without test patterns
+};
+
+// Optional callbacks, each called once per epoch from the thread that runs train_ensemble.
+struct TrainingObserver {
+  std::function<void(const EpochProgress&)> epoch_done;
+  // Polled after each epoch; returning true ends the run with status failed and the epochs so far.
+  std::function<bool()> stop_requested;
+};
+
+// Execution settings that never change a result: records are bitwise identical for any value.
+struct TrainerOptions {
+  // Members run in parallel (oneTBB) in steps and evaluations whose work, patterns x parameters per
+  // member, reaches this value; 0 always runs them in parallel, SIZE_MAX never.
+  std::size_t parallel_member_work = kDefaultParallelMemberWork;
+};
+
+// Creates one untrained member; the trainer initialises its parameters.
+using MemberFactory = std::function<std::unique_ptr<Model>()>;
+
+// Trains config.members members built by `make_member` on data.train_* and evaluates them on data.test_*
+// after each epoch. Streams are keyed by (config.seed, run_key, member, purpose): initial parameters use
+// (member, initialization), the pattern order of every epoch (seed, run_key, 0, shuffle), the same for
+// every member and, in sequential mode, restarted for each member; the early-stopping split (seed,
+// run_key, 0, split).
+//
+// Classification (data.task) needs members with softmax outputs; config.output_activation is used by
+// the registry overload for regression only. Targets are data.train_targets, which for models that
+// reconstruct their input are the inputs.
+//
+// Returns a record with status complete, diverged (a training loss or parameter became non-finite:
+// diverged_epoch is that metrics row, the rows before it are kept and the parameters of the last finite
+// epoch are restored) or failed (the observer requested a stop). The caller fills run_id, run_index,
+// point_id, fold, seed and settings. Throws InputError for an invalid config or data that do not fit
+// the members.
+//
+// Sequential mode records M x epochs rows, member j's epochs after member j-1's, with active_member set.
+// Member columns of members not trained yet are NaN, and the ensemble column and the ambiguity cover the
+// members trained so far (1..j). With early stopping each member stops on its own, so there may be fewer
+// rows.
+RunRecord train_ensemble(const TrainingConfig& config, const PreparedData& data, std::uint64_t run_key,
+                         const MemberFactory& make_member, const TrainingObserver* observer = nullptr,
+                         const TrainerOptions& options = {});
+
+}  // namespace nclab
