@@ -119,29 +119,33 @@ Matrix error_correlation(std::span<const ConstMatrixView> outputs, ConstMatrixVi
   Matrix correlation(members, members, kNaN);
   if (count == 0) return correlation;
 
-  // Member errors e_i = F_i - d, centred, flattened over patterns and outputs. Constant errors are
-  // detected exactly (all equal), because centring them can leave rounding noise of nonzero variance.
+  // Member errors e_i = F_i - d, centred, flattened over patterns and outputs. A spread at rounding level
+  // counts as zero variance: F_i - d rounds with an error of up to eps max(|F_i|, |d|) per entry, so
+  // a member whose output is the target plus a constant would otherwise get a correlation of noise.
   Matrix centred(members, count);
-  std::vector<bool> constant(members, true);
+  std::vector<double> rounding_level(members, 0.0);
   for (std::size_t i = 0; i < members; ++i) {
     double mean = 0.0;
-    const double first = outputs[i](0, 0) - targets(0, 0);
+    double magnitude = 0.0;
     for (std::size_t n = 0; n < targets.rows; ++n) {
       for (std::size_t k = 0; k < targets.cols; ++k) {
         const double error = outputs[i](n, k) - targets(n, k);
         centred(i, n * targets.cols + k) = error;
         mean += error;
-        if (error != first) constant[i] = false;
+        magnitude = std::max({magnitude, std::abs(outputs[i](n, k)), std::abs(targets(n, k))});
       }
     }
     mean /= static_cast<double>(count);
     for (double& value : centred.row(i)) value -= mean;
+    rounding_level[i] = 16.0 * std::numeric_limits<double>::epsilon() * magnitude;
   }
 
   std::vector<double> norm(members, 0.0);
   for (std::size_t i = 0; i < members; ++i) {
     for (double value : centred.row(i)) norm[i] += value * value;
-    norm[i] = constant[i] ? 0.0 : std::sqrt(norm[i]);
+    norm[i] = std::sqrt(norm[i]);
+    // norm / sqrt(count) is the standard deviation of the errors.
+    if (norm[i] <= rounding_level[i] * std::sqrt(static_cast<double>(count))) norm[i] = 0.0;
   }
   for (std::size_t i = 0; i < members; ++i) {
     for (std::size_t j = i; j < members; ++j) {

@@ -37,7 +37,8 @@ PartMetrics evaluate_part(std::span<const ConstMatrixView> outputs, ConstMatrixV
                           MatrixView ensemble);
 
 // M x M Pearson correlation of the member errors F_i - d, pooled over patterns and outputs. An entry is
-// NaN when either member's errors have zero variance; the diagonal is 1 otherwise.
+// NaN when either member's errors have zero variance, which includes a standard deviation below 16 eps
+// times the largest |F_i| or |d| (rounding noise); the diagonal is 1 otherwise.
 Matrix error_correlation(std::span<const ConstMatrixView> outputs, ConstMatrixView targets);
 
 }  // namespace nclab
