@@ -16,11 +16,6 @@
 
 namespace nclab {
 
-// Default of TrainerOptions::parallel_member_work: the work per member and step (patterns in the step x
-// parameters per member) from which members run in parallel. A task switch and barrier in oneTBB costs
-// microseconds, about as much as a member step of this size.
-inline constexpr std::size_t kDefaultParallelMemberWork = 32768;
-
 class EnsembleMembers {
  public:
   // Takes the members (all with the same input and output sizes) and allocates every step buffer for

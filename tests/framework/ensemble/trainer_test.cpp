@@ -12,6 +12,7 @@
 
 #include "framework/core/error.hpp"
 #include "framework/core/rng.hpp"
+#include "framework/ensemble/ensemble_members.hpp"
 #include "tests/support/ensemble_test_data.hpp"
 #include "tests/support/linear_model.hpp"
 
