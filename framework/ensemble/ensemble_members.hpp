@@ -18,9 +18,9 @@ namespace nclab {
 
 class EnsembleMembers {
  public:
-  // Takes the members (all with the same input and output sizes) and allocates every step buffer for
-  // steps of up to `batch_capacity` patterns, so that steps allocate nothing. Members run in parallel
-  // in a step of N patterns when N x parameters of member 0 is at least `parallel_member_work`.
+  // Takes the members, which must share their input and output sizes, and allocates every buffer for
+  // steps of up to `batch_capacity` patterns, so that steps allocate nothing. Members run in parallel in
+  // a step of N patterns when N x (parameters of member 0) is at least `parallel_member_work`.
   EnsembleMembers(std::vector<std::unique_ptr<Model>> models, std::size_t batch_capacity, double learning_rate,
                   double momentum, std::size_t parallel_member_work);
 
@@ -34,12 +34,13 @@ class EnsembleMembers {
   // update with the gradient of the batch mean.
   void concurrent_step(ConstMatrixView inputs, ConstMatrixView targets, const PenaltySettings& penalty);
 
-  // The first two phases of concurrent_step without the update: afterwards parameter_gradient(i) holds
-  // sum over the batch of dE_i/dtheta_i, so a test can compare it with finite differences.
+  // Runs concurrent_step without the update. Afterwards parameter_gradient(i) contains the sum over the
+  // batch of dE_i/dtheta_i, which tests compare with finite differences.
   void compute_concurrent_gradients(ConstMatrixView inputs, ConstMatrixView targets, const PenaltySettings& penalty);
 
-  // One step of member `member` alone against fixed earlier members (sequential decorrelated training):
-  // `sum` holds S_j of decorrelation_sum on this batch, or is null when the member has no partner.
+  // Trains member `member` alone for one step against the fixed earlier members (sequential
+  // decorrelated training). `sum` contains S_j of decorrelation_sum on this batch, or is null when the
+  // member has no partner.
   void sequential_step(std::size_t member, ConstMatrixView inputs, ConstMatrixView targets,
                        const ConstMatrixView* sum, double lambda, LossKind loss);
 

@@ -14,7 +14,7 @@ class MetricLog {
   MetricLog(std::size_t members, bool classification, bool early_stopping);
 
   // Appends one row. `train` and `test` cover members 0..members_in_use-1 and their ensemble, which
-  // goes into column M; the columns of the other members are NaN. `validation_loss` is the ensemble's
+  // goes into column M. The columns of the other members are NaN. `validation_loss` is the ensemble's
   // validation loss, kept only with early stopping.
   void add_row(const PartMetrics& train, const PartMetrics& test, std::size_t members_in_use, double coefficient,
                int active_member, double validation_loss);

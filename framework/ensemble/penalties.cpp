@@ -6,16 +6,16 @@
 namespace nclab {
 namespace {
 
-void check_shape(ConstMatrixView view, std::size_t rows, std::size_t cols, const char* what) {
+void check_shape(ConstMatrixView view, std::size_t rows, std::size_t cols, const char* name) {
   if (view.rows != rows || view.cols != cols) {
-    throw std::invalid_argument(std::string("penalty_output_gradients: ") + what + " is " +
+    throw std::invalid_argument(std::string("penalty_output_gradients: ") + name + " is " +
                                 shape_string(view.rows, view.cols) + ", expected " + shape_string(rows, cols));
   }
 }
 
-// Writes the gradient of one pattern from the output row y, the target row t and the penalty part of
-// dE/dF, which penalty(k) returns for output unit k. Squared error adds the penalty part to y - t;
-// cross-entropy chains it through the softmax Jacobian first: F_k (q_k - sum_l q_l F_l).
+// Writes the gradient of one pattern from the output row y, the target row t and the penalty part q of
+// dE/dF, which penalty(k) returns for output unit k. Squared error adds q to y - t. Cross-entropy first
+// chains q through the softmax Jacobian, which gives y_k (q_k - sum_l q_l y_l).
 template <typename PenaltyPart>
 void write_gradient_row(LossKind loss, std::span<const double> y, std::span<const double> t,
                         std::span<double> gradient, PenaltyPart penalty) {
@@ -24,7 +24,7 @@ void write_gradient_row(LossKind loss, std::span<const double> y, std::span<cons
     for (std::size_t k = 0; k < outputs; ++k) gradient[k] = (y[k] - t[k]) + penalty(k);
     return;
   }
-  double weighted = 0.0;  // sum_l q_l F_l
+  double weighted = 0.0;  // sum_l q_l y_l
   for (std::size_t l = 0; l < outputs; ++l) weighted += penalty(l) * y[l];
   for (std::size_t k = 0; k < outputs; ++k) gradient[k] = (y[k] - t[k]) + y[k] * (penalty(k) - weighted);
 }

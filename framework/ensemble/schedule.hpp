@@ -10,8 +10,8 @@ namespace nclab {
 // Returns the coefficient for epoch t (0-based) of a run of `epochs` epochs, where `coefficient` is the
 // configured lambda or gamma c:
 //   constant     c
-//   linear       from + (c - from) t / (T - 1), so epoch 0 uses `from` and the last epoch uses c;
-//                a run of one epoch uses c
+//   linear       from + (c - from) t / (T - 1), so epoch 0 uses `from` and the last epoch uses c.
+//                A run of one epoch uses c.
 //   exponential  c exp(-decay t)
 //   step         c factor^floor(t / every)
 // In sequential mode t counts the epochs of the member being trained, so the schedule restarts for each

@@ -12,7 +12,7 @@ void TrainingRun::train_sequential() {
   const std::size_t patterns = train_.rows();
 
   for (std::size_t member = 0; member < members_count_; ++member) {
-    // Every member sees the same sequence of pattern orders.
+    // Every member gets the same sequence of pattern orders.
     Rng shuffle = Rng::stream(config_.seed, run_key_, 0, StreamPurpose::shuffle);
     const bool partnered =
         config_.method == Method::decorrelated && has_decorrelation_partner(config_.indicator, member);

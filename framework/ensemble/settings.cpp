@@ -10,7 +10,7 @@
 namespace nclab {
 namespace {
 
-// The spelling of every enumerator, in declaration order; to_string and the parsers share it.
+// The spelling of every enumerator in declaration order, shared by to_string and the parsers.
 constexpr std::array<std::pair<Method, std::string_view>, 4> kMethodNames{{
     {Method::independent, "independent"},
     {Method::ncl, "ncl"},

@@ -93,7 +93,7 @@ void TrainingRun::check_data() const {
                      std::to_string(outputs) + " targets per pattern");
   }
   if (config_.loss == LossKind::cross_entropy && !classification_) {
-    throw InputError("--loss cross_entropy needs a classification dataset; regression trains with squared_error");
+    throw InputError("--loss cross_entropy is invalid for a regression dataset: use --loss squared_error");
   }
   if (!classification_) return;
 
@@ -156,8 +156,9 @@ void TrainingRun::split_validation() {
     throw InputError("early stopping (--validation-fraction " + format_number(config_.validation_fraction) +
                      ") needs at least 2 training patterns, got " + std::to_string(rows));
   }
-  const auto wanted = static_cast<std::size_t>(std::llround(config_.validation_fraction * static_cast<double>(rows)));
-  const std::size_t validation_rows = std::clamp<std::size_t>(wanted, 1, rows - 1);
+  const auto requested_rows =
+      static_cast<std::size_t>(std::llround(config_.validation_fraction * static_cast<double>(rows)));
+  const std::size_t validation_rows = std::clamp<std::size_t>(requested_rows, 1, rows - 1);
 
   std::vector<std::size_t> permutation(rows);
   std::iota(permutation.begin(), permutation.end(), 0);

@@ -63,11 +63,11 @@ class TrainingRun {
   // Metrics of members 0..count-1 on a part; NaN everywhere for a part without patterns.
   PartMetrics part_metrics(DataPart& part, std::size_t count);
 
-  // Records one epoch and tells the observer; returns false when a training loss or a parameter of
-  // members [first, last) is not finite, after setting the diverged status.
+  // Evaluates members [first, last), records the epoch and passes it to the observer. Returns false,
+  // with the diverged status set, when a training loss or a parameter of those members is not finite.
   bool record_epoch(std::size_t first, std::size_t last, std::size_t members_in_use, double coefficient,
                     int active_member);
-  // Snapshots, the stop request and nothing else; returns false when the observer requested a stop.
+  // Takes a weight snapshot when one is due and polls the stop request. Returns false on a stop request.
   bool after_epoch();
 
   void save_parameters(std::vector<std::vector<double>>& store, std::size_t first, std::size_t last) const;

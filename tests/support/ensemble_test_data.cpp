@@ -36,19 +36,19 @@ void fill_classification(Matrix& inputs, Matrix& targets, std::vector<int>& labe
   }
 }
 
-void expect_same_matrix(const Matrix& a, const Matrix& b, const std::string& what) {
-  ASSERT_EQ(a.rows(), b.rows()) << what;
-  ASSERT_EQ(a.cols(), b.cols()) << what;
+void expect_same_matrix(const Matrix& a, const Matrix& b, const std::string& name) {
+  ASSERT_EQ(a.rows(), b.rows()) << name;
+  ASSERT_EQ(a.cols(), b.cols()) << name;
   for (std::size_t i = 0; i < a.size(); ++i) {
     ASSERT_TRUE(same_bits(a.data()[i], b.data()[i]))
-        << what << " differs at flat index " << i << ": " << a.data()[i] << " vs " << b.data()[i];
+        << name << " differs at flat index " << i << ": " << a.data()[i] << " vs " << b.data()[i];
   }
 }
 
-void expect_same_vector(const std::vector<double>& a, const std::vector<double>& b, const std::string& what) {
-  ASSERT_EQ(a.size(), b.size()) << what;
+void expect_same_vector(const std::vector<double>& a, const std::vector<double>& b, const std::string& name) {
+  ASSERT_EQ(a.size(), b.size()) << name;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    ASSERT_TRUE(same_bits(a[i], b[i])) << what << " differs at index " << i << ": " << a[i] << " vs " << b[i];
+    ASSERT_TRUE(same_bits(a[i], b[i])) << name << " differs at index " << i << ": " << a[i] << " vs " << b[i];
   }
 }
 

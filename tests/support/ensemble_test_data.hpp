@@ -21,7 +21,7 @@ PreparedData make_regression_data(std::size_t train_rows, std::size_t test_rows,
 PreparedData make_classification_data(std::size_t train_rows, std::size_t test_rows, std::size_t inputs,
                                       std::size_t classes, std::uint64_t seed);
 
-// Factory of LinearModel members sized for `data`; softmax outputs for classification.
+// Returns a factory of LinearModel members sized for `data`, with softmax outputs for classification.
 MemberFactory linear_members(const PreparedData& data);
 
 // Expects every number of two records to have the same bits (NaN included). The coefficient column is
