@@ -71,7 +71,12 @@ std::string to_string(ScheduleKind kind) { return name_of(kScheduleNames, kind);
 Method parse_method(const std::string& text) { return parse_name(kMethodNames, text, "method"); }
 Indicator parse_indicator(const std::string& text) { return parse_name(kIndicatorNames, text, "indicator"); }
 TrainingMode parse_training_mode(const std::string& text) { return parse_name(kModeNames, text, "mode"); }
-LossKind parse_loss(const std::string& text) { return parse_name(kLossNames, text, "loss"); }
+LossKind parse_loss(const std::string& text) {
+  // The command line spells the losses se and ce.
+  if (text == "se") return LossKind::squared_error;
+  if (text == "ce") return LossKind::cross_entropy;
+  return parse_name(kLossNames, text, "loss");
+}
 ScheduleKind parse_schedule(const std::string& text) { return parse_name(kScheduleNames, text, "schedule"); }
 
 double equivalent_lambda(double gamma, std::size_t members) {

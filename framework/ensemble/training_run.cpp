@@ -93,7 +93,7 @@ void TrainingRun::check_data() const {
                      std::to_string(outputs) + " targets per pattern");
   }
   if (config_.loss == LossKind::cross_entropy && !classification_) {
-    throw InputError("--loss cross_entropy is invalid for a regression dataset: use --loss squared_error");
+    throw InputError("--loss ce (cross-entropy) is invalid for a regression dataset: use --loss se (squared error)");
   }
   if (!classification_) return;
 

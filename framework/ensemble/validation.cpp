@@ -56,12 +56,12 @@ void validate_schedule_parameters(const ScheduleConfig& schedule) {
     reject("--schedule-from " + format_number(schedule.from) + " is invalid: it must be finite");
   }
   if (schedule.kind == ScheduleKind::exponential && !(std::isfinite(schedule.decay) && schedule.decay >= 0.0)) {
-    reject("--schedule-decay " + format_number(schedule.decay) + " is invalid: the decay rate must be finite and >= 0");
+    reject("--decay " + format_number(schedule.decay) + " is invalid: the decay rate must be finite and >= 0");
   }
   if (schedule.kind == ScheduleKind::step) {
-    if (schedule.every < 1) reject("--schedule-every 0 is invalid: a step schedule needs at least 1 epoch per step");
+    if (schedule.every < 1) reject("--step-every 0 is invalid: a step schedule needs at least 1 epoch per step");
     if (!(std::isfinite(schedule.factor) && schedule.factor >= 0.0)) {
-      reject("--schedule-factor " + format_number(schedule.factor) +
+      reject("--step-factor " + format_number(schedule.factor) +
              " is invalid: the step factor must be finite and >= 0");
     }
   }
@@ -73,9 +73,9 @@ std::string schedule_option(ScheduleKind kind) {
     case ScheduleKind::linear:
       return "--schedule-from";
     case ScheduleKind::exponential:
-      return "--schedule-decay";
+      return "--decay";
     case ScheduleKind::step:
-      return "--schedule-factor";
+      return "--step-factor";
     case ScheduleKind::constant:
       break;
   }

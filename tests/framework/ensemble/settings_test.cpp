@@ -26,6 +26,11 @@ TEST(Settings, NamesRoundTrip) {
   }
 }
 
+TEST(Settings, LossAcceptsShortSpellings) {
+  EXPECT_EQ(parse_loss("se"), LossKind::squared_error);
+  EXPECT_EQ(parse_loss("ce"), LossKind::cross_entropy);
+}
+
 TEST(Settings, SpellingsMatchTheCommandLine) {
   EXPECT_EQ(to_string(Method::ncl_exact), "ncl-exact");
   EXPECT_EQ(to_string(Indicator::all_previous), "all-previous");

@@ -99,7 +99,7 @@ TEST(Validation, ScheduleThatLeavesBoundsNamesItsOption) {
   config.schedule.kind = ScheduleKind::step;
   config.schedule.every = 2;
   config.schedule.factor = 1.5;
-  expect_mentions(rejection(config), {"--schedule-factor", "1.5", "epoch 2", "--allow-unstable"});
+  expect_mentions(rejection(config), {"--step-factor", "1.5", "epoch 2", "--allow-unstable"});
 
   config.schedule = {};
   config.schedule.kind = ScheduleKind::linear;
@@ -115,13 +115,13 @@ TEST(Validation, ScheduleParametersChecked) {
   config.lambda = 0.5;
   config.schedule.kind = ScheduleKind::exponential;
   config.schedule.decay = -0.1;
-  expect_mentions(rejection(config), {"--schedule-decay", "-0.1"});
+  expect_mentions(rejection(config), {"--decay", "-0.1"});
   config.schedule.kind = ScheduleKind::step;
   config.schedule.every = 0;
-  expect_mentions(rejection(config), {"--schedule-every"});
+  expect_mentions(rejection(config), {"--step-every"});
   config.schedule.every = 3;
   config.schedule.factor = -1.0;
-  expect_mentions(rejection(config), {"--schedule-factor", "-1"});
+  expect_mentions(rejection(config), {"--step-factor", "-1"});
 }
 
 TEST(Validation, OptimizerAndSizeBounds) {
