@@ -1,6 +1,7 @@
 #pragma once
 // Settings of one training run: the ensemble method, its coefficient and schedule, the member model and
-// the optimiser. Parsed and bound-checked by the CLI layer; the trainer trusts them.
+// the optimiser. validate_training_config (framework/ensemble/validation.hpp) checks their bounds, and
+// train_ensemble calls it before training.
 
 #include <cstddef>
 #include <cstdint>

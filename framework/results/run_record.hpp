@@ -27,6 +27,8 @@ struct EpochMetrics {
   // Sequential decorrelated training: the member (0-based) trained in each row, rows = M x epochs.
   // Concurrent training: -1 in every row.
   std::vector<int> active_member;
+  // Early stopping: the ensemble loss on the validation split after each epoch; empty without it.
+  std::vector<double> validation_loss;
 };
 
 struct MemberParameters {

@@ -1,0 +1,100 @@
+#include "framework/ensemble/ensemble_members.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace nclab {
+
+EnsembleMembers::EnsembleMembers(std::vector<std::unique_ptr<Model>> models, std::size_t batch_capacity,
+                                 double learning_rate, double momentum, std::size_t parallel_member_work)
+    : models_(std::move(models)), batch_capacity_(batch_capacity), parallel_member_work_(parallel_member_work) {
+  if (models_.empty()) throw std::invalid_argument("EnsembleMembers: an ensemble needs at least 1 member");
+  if (batch_capacity_ == 0) throw std::invalid_argument("EnsembleMembers: the batch capacity must be >= 1");
+  output_size_ = models_[0]->output_size();
+  for (std::size_t i = 0; i < models_.size(); ++i) {
+    const Model& model = *models_[i];
+    if (model.input_size() != models_[0]->input_size() || model.output_size() != output_size_) {
+      throw std::invalid_argument("EnsembleMembers: member " + std::to_string(i) + " maps " +
+                                  std::to_string(model.input_size()) + " inputs to " +
+                                  std::to_string(model.output_size()) + " outputs, member 0 maps " +
+                                  std::to_string(models_[0]->input_size()) + " to " + std::to_string(output_size_));
+    }
+    optimizers_.emplace_back(model.parameter_count(), learning_rate, momentum);
+    parameter_gradients_.emplace_back(model.parameter_count(), 0.0);
+    outputs_.emplace_back(batch_capacity_, output_size_);
+    gradients_.emplace_back(batch_capacity_, output_size_);
+  }
+  ensemble_ = Matrix(batch_capacity_, output_size_);
+  output_views_.resize(models_.size());
+  gradient_views_.resize(models_.size());
+  set_step_rows(batch_capacity_);
+}
+
+void EnsembleMembers::set_step_rows(std::size_t rows) {
+  if (rows == step_rows_) return;
+  if (rows == 0 || rows > batch_capacity_) {
+    throw std::invalid_argument("EnsembleMembers: a step of " + std::to_string(rows) +
+                                " patterns does not fit the batch capacity " + std::to_string(batch_capacity_));
+  }
+  for (std::size_t i = 0; i < models_.size(); ++i) {
+    output_views_[i] = outputs_[i].view().rows_range(0, rows);
+    gradient_views_[i] = gradients_[i].view().rows_range(0, rows);
+  }
+  ensemble_view_ = ensemble_.view().rows_range(0, rows);
+  step_rows_ = rows;
+}
+
+bool EnsembleMembers::runs_parallel(std::size_t rows) const {
+  return models_.size() > 1 && rows * models_[0]->parameter_count() >= parallel_member_work_;
+}
+
+void EnsembleMembers::forward_and_penalise(ConstMatrixView inputs, ConstMatrixView targets,
+                                           const PenaltySettings& penalty, bool parallel) {
+  set_step_rows(inputs.rows);
+
+  // Barrier: every member's output on this batch exists before any penalty is computed.
+  for_each_member(parallel, [&](std::size_t i) {
+    MatrixView output = outputs_[i].view().rows_range(0, inputs.rows);
+    models_[i]->forward(inputs, output);
+  });
+
+  ensemble_mean(output_views_, ensemble_view_);
+  penalty_output_gradients(penalty, output_views_, targets, ensemble_view_, gradient_views_);
+}
+
+void EnsembleMembers::compute_concurrent_gradients(ConstMatrixView inputs, ConstMatrixView targets,
+                                                   const PenaltySettings& penalty) {
+  const bool parallel = runs_parallel(inputs.rows);
+  forward_and_penalise(inputs, targets, penalty, parallel);
+
+  const GradientAt at = gradient_point(penalty.loss);
+  for_each_member(parallel, [&](std::size_t i) {
+    models_[i]->backward(gradient_views_[i], at, parameter_gradients_[i], nullptr);
+  });
+}
+
+void EnsembleMembers::concurrent_step(ConstMatrixView inputs, ConstMatrixView targets,
+                                      const PenaltySettings& penalty) {
+  const bool parallel = runs_parallel(inputs.rows);
+  forward_and_penalise(inputs, targets, penalty, parallel);
+
+  const GradientAt at = gradient_point(penalty.loss);
+  const double scale = 1.0 / static_cast<double>(inputs.rows);
+  for_each_member(parallel, [&](std::size_t i) {
+    models_[i]->backward(gradient_views_[i], at, parameter_gradients_[i], nullptr);
+    optimizers_[i].step(models_[i]->parameters(), parameter_gradients_[i], scale);
+  });
+}
+
+void EnsembleMembers::sequential_step(std::size_t member, ConstMatrixView inputs, ConstMatrixView targets,
+                                      const ConstMatrixView* sum, double lambda, LossKind loss) {
+  set_step_rows(inputs.rows);
+  Model& model = *models_[member];
+  MatrixView output = outputs_[member].view().rows_range(0, inputs.rows);
+  model.forward(inputs, output);
+  decorrelated_member_gradient(lambda, loss, output, targets, sum, gradient_views_[member]);
+  model.backward(gradient_views_[member], gradient_point(loss), parameter_gradients_[member], nullptr);
+  optimizers_[member].step(model.parameters(), parameter_gradients_[member], 1.0 / static_cast<double>(inputs.rows));
+}
+
+}  // namespace nclab
