@@ -174,12 +174,14 @@ std::vector<T> read_numeric_dataset(hid_t location, const std::string& name, hid
 }  // namespace
 
 Handle create_file(const std::filesystem::path& path) {
+  silence_automatic_error_printing();
   const std::string object = "'" + path.string() + "'";
   Handle access = file_access_plist(object);
   return Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()), H5Fclose, "H5Fcreate", object);
 }
 
 Handle open_file_read_only(const std::filesystem::path& path) {
+  silence_automatic_error_printing();
   const std::string object = "'" + path.string() + "'";
   Handle access = file_access_plist(object);
   return Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, access.get()), H5Fclose, "H5Fopen", object);
