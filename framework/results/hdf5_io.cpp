@@ -78,6 +78,14 @@ Handle file_access_plist(const std::string& object) {
   // The HDF5 1.8 file format: compact groups and attributes cost far less space than the 1.6 format's
   // symbol tables, and every HDF5 from 1.8 on (and so every h5py) reads it.
   check(H5Pset_libver_bounds(plist.get(), H5F_LIBVER_V18, H5F_LIBVER_V18), "H5Pset_libver_bounds", object);
+  H5AC_cache_config_t cache;
+  cache.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+  check(H5Pget_mdc_config(plist.get(), &cache), "H5Pget_mdc_config", object);
+  cache.set_initial_size = true;
+  cache.initial_size = 1 << 20;
+  cache.min_size = 1 << 20;
+  cache.max_size = 4 << 20;
+  check(H5Pset_mdc_config(plist.get(), &cache), "H5Pset_mdc_config", object);
   return plist;
 }
 
@@ -185,6 +193,13 @@ Handle open_file_read_only(const std::filesystem::path& path) {
   const std::string object = "'" + path.string() + "'";
   Handle access = file_access_plist(object);
   return Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, access.get()), H5Fclose, "H5Fopen", object);
+}
+
+Handle open_file_read_write(const std::filesystem::path& path) {
+  silence_automatic_error_printing();
+  const std::string object = "'" + path.string() + "'";
+  Handle access = file_access_plist(object);
+  return Handle(H5Fopen(path.c_str(), H5F_ACC_RDWR, access.get()), H5Fclose, "H5Fopen", object);
 }
 
 Handle create_group(hid_t location, const std::string& name) {

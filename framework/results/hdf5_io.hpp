@@ -24,6 +24,7 @@ using Shape = std::vector<hsize_t>;
 // if an object inside it was left open by mistake.
 Handle create_file(const std::filesystem::path& path);  // truncates an existing file
 Handle open_file_read_only(const std::filesystem::path& path);
+Handle open_file_read_write(const std::filesystem::path& path);
 
 // Groups and links. Names are relative to `location` and may contain '/'.
 Handle create_group(hid_t location, const std::string& name);

@@ -14,6 +14,8 @@ namespace {
 
 using hdf5::Handle;
 
+constexpr std::size_t kRunsPerReopen = 8;
+
 void write_root_attributes(hid_t file, const SweepIndex& index) {
   hdf5::write_string_attribute(file, "format", kResultsFormat);
   hdf5::write_int64_attribute(file, "format_version", kResultsFormatVersion);
@@ -216,9 +218,12 @@ void write_consolidated_file(const std::filesystem::path& target, const SweepInd
   Handle file = hdf5::create_file(target);
   write_header(file.get(), index);
 
-  // Each source file stays open until the end, because many runs may share one (a previously
-  // consolidated file that a resumed sweep links to).
-  std::map<std::string, Handle> sources;
+  // One source file is open at a time: an open HDF5 file holds about a megabyte of metadata cache, too
+  // much to keep per run. Runs copied from a previously consolidated file share one source, which
+  // stays open across consecutive runs.
+  std::string source_name;
+  Handle source;
+  std::size_t copied = 0;
   Handle runs = hdf5::create_group(file.get(), "runs");
   for (std::size_t r = 0; r < index.grid.size(); ++r) {
     const RunLocation& location = index.locations[r];
@@ -226,19 +231,25 @@ void write_consolidated_file(const std::filesystem::path& target, const SweepInd
     if (location.file.empty()) {
       throw RuntimeFailure("run '" + index.grid[r].run_id + "' has no source file to consolidate from");
     }
-    auto source = sources.find(location.file);
-    if (source == sources.end()) {
-      source = sources.emplace(location.file, hdf5::open_file_read_only(results_folder / location.file)).first;
+    if (!source.valid() || source_name != location.file) {
+      source.close();
+      source = hdf5::open_file_read_only(results_folder / location.file);
+      source_name = location.file;
     }
     const std::string& name = index.grid[r].run_id;
-    hdf5::check(H5Ocopy(source->second.get(), location.object.c_str(), runs.get(), name.c_str(), H5P_DEFAULT,
-                        H5P_DEFAULT),
-                "H5Ocopy", hdf5::describe(source->second.get(), location.object) + " to " +
-                               hdf5::describe(runs.get(), name));
+    hdf5::check(H5Ocopy(source.get(), location.object.c_str(), runs.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+                "H5Ocopy", hdf5::describe(source.get(), location.object) + " to " + hdf5::describe(runs.get(), name));
+    if (++copied % kRunsPerReopen == 0) {
+      // Closing the file empties its metadata cache, which otherwise grows with every copied run.
+      runs.close();
+      file.close();
+      file = hdf5::open_file_read_write(target);
+      runs = hdf5::open_group(file.get(), "runs");
+    }
   }
+  source.close();
   runs.close();
   file.close();
-  for (auto& [name, source] : sources) source.close();
 }
 
 RunRecord read_run(const std::filesystem::path& file, const std::string& run_id) {
