@@ -14,6 +14,8 @@ namespace nclab {
 
 enum class RunStatus { complete, failed, diverged };
 std::string to_string(RunStatus status);
+// Parses "complete", "failed" or "diverged"; throws RuntimeFailure on anything else.
+RunStatus parse_run_status(const std::string& text);
 
 // Per-epoch metrics. Every matrix is epochs x (M + 1): columns 0..M-1 are the members, column M is the
 // ensemble. Only the rows of completed epochs are present.

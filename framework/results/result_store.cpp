@@ -1,0 +1,218 @@
+// The writer thread of ResultStore: queue, per-run files, index rewrites and consolidation.
+// create() and resume() live in result_store_open.cpp.
+
+#include "framework/results/result_store.hpp"
+
+#include <iostream>
+#include <utility>
+
+#include "framework/core/error.hpp"
+#include "framework/results/hdf5_io.hpp"
+#include "framework/results/run_io.hpp"
+
+namespace nclab {
+
+namespace {
+
+constexpr const char* kBaseFileName = "base.h5";
+constexpr const char* kIndexTemporaryName = "index.h5.tmp";
+constexpr const char* kConsolidatedTemporaryName = "consolidated.h5.tmp";
+
+}  // namespace
+
+ResultStore::ResultStore(std::filesystem::path file, SweepIndex index, durable::FileLock lock, bool consolidated,
+                         StoreOptions options)
+    : file_(std::move(file)),
+      options_(std::move(options)),
+      lock_(std::move(lock)),
+      index_(std::move(index)),
+      consolidated_unchanged_(consolidated) {
+  folder_ = file_.parent_path().empty() ? std::filesystem::path(".") : file_.parent_path();
+  parts_ = file_;
+  parts_ += ".parts";
+  if (options_.queue_capacity == 0) options_.queue_capacity = 1;
+  for (std::size_t r = 0; r < index_.grid.size(); ++r) {
+    row_of_[index_.grid[r].run_id] = r;
+    if (is_final(index_.status[r])) final_runs_.insert(index_.grid[r].run_id);
+  }
+}
+
+ResultStore::~ResultStore() {
+  if (!writer_.joinable()) return;
+  stop_writer(false);
+  if (writer_error_) {
+    try {
+      std::rethrow_exception(writer_error_);
+    } catch (const std::exception& error) {
+      // The destructor cannot throw; finish() would have rethrown this.
+      const std::string message = "result store for '" + file_.string() + "' stopped with an error: " + error.what();
+      if (options_.log) {
+        options_.log(message);
+      } else {
+        std::cerr << "nclab: " << message << "\n";
+      }
+    }
+  }
+}
+
+void ResultStore::start_writer() { writer_ = std::thread([this] { run_writer(); }); }
+
+void ResultStore::stop_writer(bool consolidate) {
+  {
+    std::lock_guard lock(mutex_);
+    closing_ = true;
+    consolidate_on_close_ = consolidate;
+  }
+  queue_not_empty_.notify_all();
+  writer_.join();
+}
+
+void ResultStore::submit(RunRecord record) {
+  validate_run_record(record);
+  const auto row = row_of_.find(record.run_id);
+  if (row == row_of_.end()) {
+    throw RuntimeFailure("run '" + record.run_id + "' is not in the grid of '" + file_.string() + "'");
+  }
+  if (index_.grid[row->second].run_index != record.run_index) {
+    throw RuntimeFailure("run '" + record.run_id + "' has run index " + std::to_string(record.run_index) +
+                         " but index " + std::to_string(index_.grid[row->second].run_index) + " in the grid");
+  }
+  if (final_runs_.contains(record.run_id)) {
+    throw RuntimeFailure("run '" + record.run_id + "' is already stored as final in '" + file_.string() +
+                         "'; the sweep must skip the runs in final_runs()");
+  }
+
+  std::unique_lock lock(mutex_);
+  if (finished_ || closing_) throw RuntimeFailure("submit() after finish() on '" + file_.string() + "'");
+  if (!submitted_.insert(record.run_id).second) {
+    throw RuntimeFailure("run '" + record.run_id + "' was submitted twice to '" + file_.string() + "'");
+  }
+  queue_not_full_.wait(lock, [this] { return writer_error_ || queue_.size() < options_.queue_capacity; });
+  if (writer_error_) std::rethrow_exception(writer_error_);
+  queue_.push_back(std::move(record));
+  lock.unlock();
+  queue_not_empty_.notify_one();
+}
+
+void ResultStore::finish() {
+  {
+    std::lock_guard lock(mutex_);
+    if (finished_) throw RuntimeFailure("finish() called twice on the result store of '" + file_.string() + "'");
+    finished_ = true;
+  }
+  stop_writer(true);
+  if (writer_error_) std::rethrow_exception(writer_error_);
+}
+
+void ResultStore::run_writer() {
+  hdf5::silence_automatic_error_printing();
+  try {
+    for (;;) {
+      // Take every queued record, so that a writer that falls behind rewrites the index once per batch.
+      std::vector<RunRecord> batch;
+      {
+        std::unique_lock lock(mutex_);
+        queue_not_empty_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+        if (queue_.empty()) break;
+        while (!queue_.empty()) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+      }
+      queue_not_full_.notify_all();
+      store_batch(batch);
+    }
+    bool consolidate_now = false;
+    {
+      std::lock_guard lock(mutex_);
+      consolidate_now = consolidate_on_close_;
+    }
+    if (consolidate_now) consolidate();
+  } catch (...) {
+    std::lock_guard lock(mutex_);
+    writer_error_ = std::current_exception();
+    queue_.clear();
+  }
+  queue_not_full_.notify_all();
+}
+
+void ResultStore::store_batch(const std::vector<RunRecord>& batch) {
+  if (consolidated_unchanged_) convert_to_index_form();
+  for (const RunRecord& record : batch) write_part_file(record);
+  rewrite_index();
+  if (!options_.on_stored) return;
+  for (const RunRecord& record : batch) options_.on_stored(record.run_id, stored_status(record.status));
+}
+
+// Writes the run into its own file under a temporary name, makes it durable, then gives it its name
+// and records its location for the next index.
+void ResultStore::write_part_file(const RunRecord& record) {
+  const std::string part_name = record.run_id + ".h5";
+  const std::filesystem::path part = parts_ / part_name;
+  std::filesystem::path temporary = part;
+  temporary += ".tmp";
+  {
+    std::lock_guard lock(hdf5::hdf5_mutex());
+    hdf5::Handle file = hdf5::create_file(temporary);
+    write_run_group(file.get(), "run", record);
+    file.close();
+  }
+  durable::fsync_file(temporary);
+  durable::replace_file(temporary, part);
+
+  const std::size_t row = row_of_.at(record.run_id);
+  index_.status[row] = stored_status(record.status);
+  index_.locations[row] = {parts_.filename().string() + "/" + part_name, "/run"};
+}
+
+// Turns a consolidated FILE that a resumed session is about to change into the index form: FILE gets
+// a second name FILE.parts/base.h5 (a hard link where possible), and its runs are linked from there.
+void ResultStore::convert_to_index_form() {
+  const std::filesystem::path base = parts_ / kBaseFileName;
+  durable::link_or_copy(file_, base);
+  for (RunLocation& location : index_.locations) {
+    if (location.stored()) location.file = parts_.filename().string() + "/" + kBaseFileName;
+  }
+  index_.layout = kLayoutIndex;
+  index_.finished_at.clear();
+  consolidated_unchanged_ = false;
+  log("resuming consolidated file '" + file_.string() + "': its runs are now linked from '" + base.string() + "'");
+}
+
+void ResultStore::rewrite_index() {
+  const std::filesystem::path temporary = parts_ / kIndexTemporaryName;
+  write_index_file(temporary, index_);
+  durable::fsync_file(temporary);
+  durable::replace_file(temporary, file_);
+}
+
+void ResultStore::consolidate() {
+  if (consolidated_unchanged_) {
+    // A resumed consolidated file that this session did not change stays as it is.
+    std::filesystem::remove_all(parts_);
+    return;
+  }
+
+  std::size_t stored = 0;
+  for (const RunLocation& location : index_.locations) stored += location.stored() ? 1 : 0;
+  log("consolidating " + std::to_string(stored) + " stored runs into '" + file_.string() + "'");
+
+  index_.layout = kLayoutConsolidated;
+  index_.finished_at = utc_timestamp();
+  const std::filesystem::path temporary = parts_ / kConsolidatedTemporaryName;
+  write_consolidated_file(temporary, index_, folder_);
+  durable::fsync_file(temporary);
+  durable::replace_file(temporary, file_);
+
+  // FILE no longer refers to anything in FILE.parts/, so a failure to remove it loses nothing.
+  std::error_code error;
+  std::filesystem::remove_all(parts_, error);
+  if (error) log("could not remove '" + parts_.string() + "' after consolidation: " + error.message());
+  log("consolidated '" + file_.string() + "'");
+}
+
+void ResultStore::log(const std::string& message) const {
+  if (options_.log) options_.log(message);
+}
+
+}  // namespace nclab

@@ -1,0 +1,122 @@
+#pragma once
+// The result store of one sweep: a writer thread that owns the results file and stores each finished
+// run's RunRecord so that a SIGKILL at any moment leaves a file that opens and a sweep that resumes.
+//
+// During the sweep FILE is a small index file and each run lives in FILE.parts/<run_id>.h5; finish()
+// consolidates everything into one self-contained FILE and removes FILE.parts/. docs/hdf5-schema.md
+// describes both forms and why each step is crash safe.
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "framework/results/durable_file.hpp"
+#include "framework/results/run_record.hpp"
+#include "framework/results/sweep.hpp"
+#include "framework/results/sweep_file.hpp"
+
+namespace nclab {
+
+struct StoreOptions {
+  // create(): replace an existing results file (and its FILE.parts/ folder) instead of raising InputError.
+  bool overwrite = false;
+  // Records waiting for the writer thread; submit() blocks while this many are queued, so memory stays
+  // bounded however many runs the sweep has.
+  std::size_t queue_capacity = 2;
+  // Called on the writer thread once a run's record is durable in FILE (written, fsync'd and listed in
+  // the renamed index). An exception thrown here stops the writer like a write error.
+  std::function<void(const std::string& run_id, StoredStatus status)> on_stored;
+  // Called on the writer thread with progress and warning lines (consolidation, leftovers removed,
+  // missing per-run files). Without it the store prints nothing.
+  std::function<void(const std::string& message)> log;
+};
+
+class ResultStore {
+ public:
+  // Starts a new sweep in `file`: writes an index file with every run pending and starts the writer.
+  // Throws InputError when the folder is missing or unwritable, when `file` exists and
+  // options.overwrite is false, or when another process writes `file`.
+  static std::unique_ptr<ResultStore> create(const std::filesystem::path& file, const SweepMetadata& metadata,
+                                             std::vector<GridRun> grid, StoreOptions options = {});
+
+  // Continues the sweep stored in `file` (either form). Throws InputError when `file` is missing, is not
+  // an nclab results file, or holds a different grid (other run ids, another order or count). The
+  // stored metadata stays; this session's time and command line are added as resumed_at and
+  // resume_command_lines.
+  static std::unique_ptr<ResultStore> resume(const std::filesystem::path& file, const SweepMetadata& metadata,
+                                             std::vector<GridRun> grid, StoreOptions options = {});
+
+  // Without finish(), stores the records already queued and leaves the file in its index form, ready to
+  // resume. Writer errors are reported through options.log.
+  ~ResultStore();
+
+  ResultStore(const ResultStore&) = delete;
+  ResultStore& operator=(const ResultStore&) = delete;
+
+  // Run ids stored as complete or diverged when the store opened: the sweep skips these. Failed and
+  // pending runs are missing from the set and run again. Empty after create().
+  const std::set<std::string>& final_runs() const { return final_runs_; }
+  const std::filesystem::path& path() const { return file_; }
+  const std::filesystem::path& parts_folder() const { return parts_; }
+
+  // Hands a record to the writer thread; blocks while the queue is full. Throws RuntimeFailure for a
+  // record that fails validate_run_record, is not in the grid, was already submitted in this session or
+  // is final in the file, and rethrows the writer thread's first error.
+  void submit(RunRecord record);
+
+  // Stores every queued record, consolidates FILE (unless this session stored nothing into an already
+  // consolidated file) and stops the writer. Rethrows the writer thread's first error. Call once.
+  void finish();
+
+ private:
+  ResultStore(std::filesystem::path file, SweepIndex index, durable::FileLock lock, bool consolidated,
+              StoreOptions options);
+
+  void start_writer();
+  void stop_writer(bool consolidate);
+  void run_writer();
+  void store_batch(const std::vector<RunRecord>& batch);
+  void write_part_file(const RunRecord& record);
+  void convert_to_index_form();
+  void rewrite_index();
+  void consolidate();
+  void log(const std::string& message) const;
+
+  std::filesystem::path file_;
+  std::filesystem::path folder_;  // the folder of file_, against which run locations are resolved
+  std::filesystem::path parts_;   // file_ + ".parts"
+  StoreOptions options_;
+  durable::FileLock lock_;
+
+  // Owned by the writer thread once it runs; the constructor's thread before.
+  SweepIndex index_;
+  std::map<std::string, std::size_t> row_of_;
+  // True while FILE is still a consolidated file that this session has not changed.
+  bool consolidated_unchanged_ = false;
+
+  std::set<std::string> final_runs_;
+
+  std::mutex mutex_;  // guards everything below
+  std::condition_variable queue_not_full_;
+  std::condition_variable queue_not_empty_;
+  std::deque<RunRecord> queue_;
+  std::set<std::string> submitted_;
+  bool closing_ = false;
+  bool consolidate_on_close_ = false;
+  bool finished_ = false;
+  std::exception_ptr writer_error_;
+  std::thread writer_;
+};
+
+}  // namespace nclab

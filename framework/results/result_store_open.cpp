@@ -1,0 +1,218 @@
+// ResultStore::create and ResultStore::resume: path checks, locking, grid comparison and cleanup of
+// what a killed session left behind.
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <set>
+#include <system_error>
+
+#include "framework/core/error.hpp"
+#include "framework/results/result_store.hpp"
+
+namespace nclab {
+
+namespace {
+
+std::filesystem::path parts_folder_of(const std::filesystem::path& file) {
+  std::filesystem::path parts = file;
+  parts += ".parts";
+  return parts;
+}
+
+std::string quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
+
+// True when `parts` contains a per-run file (anything but the lock file and temporary files).
+bool holds_run_files(const std::filesystem::path& parts) {
+  if (!std::filesystem::is_directory(parts)) return false;
+  for (const auto& entry : std::filesystem::directory_iterator(parts)) {
+    const std::string name = entry.path().filename().string();
+    if (name != "lock" && entry.path().extension() != ".tmp") return true;
+  }
+  return false;
+}
+
+void check_grid(const std::vector<GridRun>& grid) {
+  std::set<std::string> ids;
+  for (const GridRun& run : grid) {
+    if (!ids.insert(run.run_id).second) {
+      throw RuntimeFailure("the sweep grid lists run id '" + run.run_id + "' twice");
+    }
+  }
+}
+
+// Raises InputError unless `file` can be written as a new results file (or, with overwrite, replaced).
+void check_output_path(const std::filesystem::path& file, bool overwrite) {
+  if (file.empty() || file.filename().empty()) {
+    throw InputError("the results path '" + file.string() + "' names no file; pass --out FILE");
+  }
+  const std::filesystem::path folder = file.parent_path().empty() ? "." : file.parent_path();
+  if (!std::filesystem::exists(folder)) {
+    throw InputError("cannot create results file " + quoted(file) + ": folder " + quoted(folder) +
+                     " does not exist. Create the folder or choose another --out path.");
+  }
+  if (!std::filesystem::is_directory(folder)) {
+    throw InputError("cannot create results file " + quoted(file) + ": " + quoted(folder) +
+                     " is not a folder. Choose another --out path.");
+  }
+  if (std::filesystem::is_directory(file)) {
+    throw InputError("cannot create results file " + quoted(file) + ": a folder of that name exists. Choose another --out path.");
+  }
+  if (std::filesystem::exists(file) && !overwrite) {
+    throw InputError("results file " + quoted(file) +
+                     " already exists. Pass --resume to continue that sweep, --overwrite to replace it, or choose "
+                     "another --out path.");
+  }
+  const std::filesystem::path parts = parts_folder_of(file);
+  if (std::filesystem::exists(parts) && !std::filesystem::is_directory(parts)) {
+    throw InputError("cannot create results file " + quoted(file) + ": " + quoted(parts) +
+                     " exists and is not a folder. Remove it or choose another --out path.");
+  }
+  if (!std::filesystem::exists(file) && holds_run_files(parts) && !overwrite) {
+    throw InputError("folder " + quoted(parts) + " holds per-run files of an earlier sweep but " + quoted(file) +
+                     " is missing. Remove the folder, pass --overwrite to discard it, or choose another --out path.");
+  }
+}
+
+// Creates FILE.parts/ if needed and locks it. Raises InputError when the folder cannot be written or
+// another process holds the lock.
+durable::FileLock lock_parts_folder(const std::filesystem::path& file) {
+  const std::filesystem::path parts = parts_folder_of(file);
+  if (::mkdir(parts.c_str(), 0755) != 0 && errno != EEXIST) {
+    const int error = errno;
+    throw InputError("cannot write results file " + quoted(file) + ": creating folder " + quoted(parts) +
+                     " failed: " + std::strerror(error) + ". Choose a writable --out path.");
+  }
+  std::optional<durable::FileLock> lock;
+  try {
+    lock = durable::FileLock::try_acquire(parts / "lock");
+  } catch (const RuntimeFailure& error) {
+    throw InputError("cannot write results file " + quoted(file) + ": " + error.what() + ". Choose a writable --out path.");
+  }
+  if (!lock) {
+    throw InputError("results file " + quoted(file) + " is being written by another nclab process (it holds " +
+                     quoted(parts / "lock") + "). Wait for it to finish or choose another --out path.");
+  }
+  return std::move(*lock);
+}
+
+// Removes everything in FILE.parts/ except the lock file and the names in `keep`.
+void clean_parts_folder(const std::filesystem::path& parts, const std::set<std::string>& keep,
+                        const std::function<void(const std::string&)>& log) {
+  std::vector<std::filesystem::path> leftovers;
+  for (const auto& entry : std::filesystem::directory_iterator(parts)) {
+    const std::string name = entry.path().filename().string();
+    if (name != "lock" && !keep.contains(name)) leftovers.push_back(entry.path());
+  }
+  for (const auto& path : leftovers) std::filesystem::remove_all(path);
+  if (!leftovers.empty() && log) {
+    log("removed " + std::to_string(leftovers.size()) + " leftover files from " + quoted(parts));
+  }
+}
+
+std::string describe_settings_difference(const GridRun& stored, const GridRun& requested) {
+  std::map<std::string, std::pair<std::string, std::string>> values;
+  for (const auto& [name, value] : stored.settings) values[name].first = value;
+  for (const auto& [name, value] : requested.settings) values[name].second = value;
+  std::string difference;
+  for (const auto& [name, pair] : values) {
+    if (pair.first == pair.second) continue;
+    if (!difference.empty()) difference += ", ";
+    difference += name + " = '" + pair.first + "' in the file, '" + pair.second + "' now";
+  }
+  return difference.empty() ? "" : " (" + difference + ")";
+}
+
+void check_same_grid(const std::filesystem::path& file, const SweepIndex& stored, const std::vector<GridRun>& grid) {
+  const std::string fix = " Resume with the options the file was created with (its command line: " +
+                          stored.metadata.command_line + "), or pass a new --out file to start a separate sweep.";
+  if (stored.grid.size() != grid.size()) {
+    throw InputError("cannot resume " + quoted(file) + ": its grid has " + std::to_string(stored.grid.size()) +
+                     " runs but this sweep has " + std::to_string(grid.size()) + "." + fix);
+  }
+  for (std::size_t r = 0; r < grid.size(); ++r) {
+    if (stored.grid[r].run_id == grid[r].run_id) continue;
+    throw InputError("cannot resume " + quoted(file) + ": its grid differs from this sweep's first at run index " +
+                     std::to_string(r) + ", which is run '" + stored.grid[r].run_id + "' in the file but '" +
+                     grid[r].run_id + "' now" + describe_settings_difference(stored.grid[r], grid[r]) + "." + fix);
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<ResultStore> ResultStore::create(const std::filesystem::path& file, const SweepMetadata& metadata,
+                                                 std::vector<GridRun> grid, StoreOptions options) {
+  check_grid(grid);
+  check_output_path(file, options.overwrite);
+  durable::FileLock lock = lock_parts_folder(file);
+
+  SweepIndex index;
+  index.layout = kLayoutIndex;
+  index.metadata = metadata;
+  index.started_at = utc_timestamp();
+  index.status.assign(grid.size(), StoredStatus::pending);
+  index.locations.assign(grid.size(), RunLocation{});
+  index.grid = std::move(grid);
+
+  std::unique_ptr<ResultStore> store(new ResultStore(file, std::move(index), std::move(lock), false, std::move(options)));
+  // The new index replaces an overwritten FILE in one rename; only then are the old per-run files
+  // unreferenced and safe to delete.
+  store->rewrite_index();
+  clean_parts_folder(store->parts_, {}, store->options_.log);
+  store->start_writer();
+  return store;
+}
+
+std::unique_ptr<ResultStore> ResultStore::resume(const std::filesystem::path& file, const SweepMetadata& metadata,
+                                                 std::vector<GridRun> grid, StoreOptions options) {
+  check_grid(grid);
+  if (options.overwrite) {
+    throw InputError("--resume and --overwrite exclude each other: resume continues " + quoted(file) +
+                     ", overwrite replaces it. Pass one of them.");
+  }
+  if (!std::filesystem::exists(file)) {
+    throw InputError("cannot resume: results file " + quoted(file) +
+                     " does not exist. Drop --resume to start a new sweep there.");
+  }
+  // Lock first, so that no other process rewrites FILE between reading it and resuming it.
+  durable::FileLock lock = lock_parts_folder(file);
+  SweepIndex index = read_sweep_index(file);
+  check_same_grid(file, index, grid);
+
+  const std::filesystem::path parts = parts_folder_of(file);
+  const std::filesystem::path folder = file.parent_path().empty() ? "." : file.parent_path();
+  const bool consolidated = index.layout == kLayoutConsolidated;
+  std::set<std::string> referenced;
+  if (!consolidated) {
+    // A run whose per-run file has gone missing (deleted by hand) runs again.
+    for (std::size_t r = 0; r < index.grid.size(); ++r) {
+      RunLocation& location = index.locations[r];
+      if (!location.stored()) continue;
+      if (std::filesystem::exists(folder / location.file)) {
+        referenced.insert(std::filesystem::path(location.file).filename().string());
+        continue;
+      }
+      if (options.log) {
+        options.log("run '" + index.grid[r].run_id + "' is listed in " + quoted(file) + " but its file " +
+                    quoted(folder / location.file) + " is missing; it will run again");
+      }
+      location = RunLocation{};
+      index.status[r] = StoredStatus::pending;
+    }
+  }
+  // Temporary files of a killed session, and a consolidated file's leftover per-run files, go.
+  clean_parts_folder(parts, referenced, options.log);
+
+  index.resumed_at.push_back(utc_timestamp());
+  index.resume_command_lines.push_back(metadata.command_line);
+
+  std::unique_ptr<ResultStore> store(new ResultStore(file, std::move(index), std::move(lock), consolidated, std::move(options)));
+  if (!consolidated) store->rewrite_index();
+  store->start_writer();
+  return store;
+}
+
+}  // namespace nclab
