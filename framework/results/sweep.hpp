@@ -10,6 +10,8 @@
 
 #include "framework/results/run_record.hpp"
 
+#include "framework/core/log.hpp"
+
 namespace nclab {
 
 // Provenance of a sweep, supplied by the caller and stored as attributes of the file's root group.
@@ -30,8 +32,7 @@ SweepMetadata make_sweep_metadata(std::string command_line, std::string configur
 // The runtime HDF5 library version, "MAJOR.MINOR.RELEASE".
 std::string hdf5_library_version();
 
-// The current time in ISO 8601 UTC with seconds, e.g. "2026-12-04T20:00:49Z".
-std::string utc_timestamp();
+// utc_timestamp() comes from framework/core/log.hpp.
 
 // One row of the expanded grid.
 struct GridRun {
