@@ -35,7 +35,7 @@ double cross_entropy_from_logits(ConstMatrixView logits, ConstMatrixView targets
   double sum = 0.0;
   for (std::size_t n = 0; n < logits.rows; ++n) {
     const auto row = logits.row(n);
-    // log y_k = (u_k - max) - log sum_t e^{u_t - max}; subtracting the maximum from u_k before the
+    // log y_k = (u_k - max) - log sum_t e^{u_t - max}. Subtracting the maximum from u_k before the
     // normaliser keeps both terms small, so [1e8, 1e8] gives exactly -ln 2.
     const double max = *std::max_element(row.begin(), row.end());
     double shifted_sum = 0.0;

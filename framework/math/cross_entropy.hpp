@@ -17,8 +17,8 @@ double cross_entropy(ConstMatrixView probabilities, ConstMatrixView targets);
 double cross_entropy_from_logits(ConstMatrixView logits, ConstMatrixView targets);
 
 // Writes dL/dY = -T / (N Y) (N x K), with the same clamping of Y as cross_entropy. Chained through a
-// softmax this loses the gradient of any class whose probability underflowed to 0; use
-// softmax_cross_entropy_gradient with GradientAt::logits for training.
+// softmax this loses the gradient of any class whose probability underflowed to 0, so train with
+// softmax_cross_entropy_gradient and GradientAt::logits.
 void cross_entropy_gradient(ConstMatrixView probabilities, ConstMatrixView targets, MatrixView gradient);
 
 // Writes the fused softmax + cross-entropy gradient with respect to the logits,

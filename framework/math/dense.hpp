@@ -6,9 +6,9 @@
 //   forward:  Y = X W^T + 1 b^T
 //   backward: dW = G^T X (out x in), db = column sums of G (out), dX = G W (N x in)
 //
-// Every kernel has three implementations: a plain-loop reference written index by index, which tests
-// use as the arbiter; a loop path tuned for the tiny layers of the published networks; and an
-// OpenBLAS path (cblas_dgemm) for large shapes. The dispatching functions pick the path by the FLOP
+// Every kernel has three implementations. A plain-loop reference, written index by index, is the
+// arbiter in tests. A loop path is tuned for the tiny layers of the published networks, and an
+// OpenBLAS path (cblas_dgemm) serves large shapes. The dispatching functions pick the path by the FLOP
 // count 2 N out in of one product, compared with a threshold per kernel.
 //
 // The kernels allocate nothing and never keep a view past the call. Views may have a row stride larger
@@ -28,11 +28,10 @@ enum class DensePath {
 };
 
 // FLOP counts at which the BLAS path starts to win, from bench/dense_kernels_bench.cpp on one core of
-// an AMD EPYC (Zen 4) with Debian's OpenBLAS 0.3.21; docs/benchmarks/dense-kernels.md records the
-// runs. A BLAS call there costs 70 to 110 ns even for a 2 x 10 layer, and the loop path beats it on
+// an AMD EPYC (Zen 4) with Debian's OpenBLAS 0.3.21, recorded in docs/benchmarks/dense-kernels.md. A BLAS call there costs 70 to 110 ns even for a 2 x 10 layer, and the loop path beats it on
 // the 14-10-2 MLP's layers at batch 1 (280 and 40 FLOPs) in both directions. In the backward
 // direction BLAS already wins from batch 2 of that layer (560 FLOPs).
-// NOTE: both values are specific to that machine and library; rerun the benchmark elsewhere.
+// NOTE: both values are specific to that machine and library. Rerun the benchmark elsewhere.
 inline constexpr std::size_t dense_forward_blas_min_flops = 1024;
 inline constexpr std::size_t dense_backward_blas_min_flops = 512;
 
@@ -49,7 +48,7 @@ void dense_forward(ConstMatrixView x, ConstMatrixView w, std::span<const double>
 void dense_backward(ConstMatrixView x, ConstMatrixView w, ConstMatrixView g, MatrixView dw, std::span<double> db,
                     MatrixView* dx, DensePath path = DensePath::automatic);
 
-// Index-by-index references for the tests; as slow as they look.
+// Index-by-index references for the tests, as slow as they look.
 void dense_forward_reference(ConstMatrixView x, ConstMatrixView w, std::span<const double> b, MatrixView y);
 void dense_backward_reference(ConstMatrixView x, ConstMatrixView w, ConstMatrixView g, MatrixView dw,
                               std::span<double> db, MatrixView* dx);

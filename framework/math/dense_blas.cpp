@@ -1,5 +1,5 @@
-// OpenBLAS path of the dense kernels. All products are row-major cblas_dgemm calls; the leading
-// dimension of each view is its row stride.
+// OpenBLAS path of the dense kernels. All products are row-major cblas_dgemm calls, with each view's
+// row stride as its leading dimension.
 //
 // NOTE: the Debian openblas package used here is the pthread build, which may start its own threads
 // for a large product. Callers that run kernels inside parallel tasks should set

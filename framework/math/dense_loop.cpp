@@ -1,8 +1,9 @@
 // Loop path of the dense kernels, for layers too small to pay for a BLAS call.
 //
 // Without -ffast-math the compiler may not reorder a floating-point sum, so a plain dot product runs
-// at the latency of one addition per element. The forward kernel therefore computes four outputs at
-// once, giving four independent sums, and the backward kernels add four scaled rows per store. The
+// at the latency of one addition per element. The forward kernel therefore keeps four independent
+// sums running: four outputs at once, then two outputs split into even and odd terms, then one output
+// split four ways. The backward kernels add four scaled rows per store. The
 // top-level CMakeLists.txt compiles this file with -fvect-cost-model=dynamic, because at -O2 GCC 12
 // otherwise vectorises no loop that needs an alias check or a remainder loop. Pointers are
 // __restrict: outputs must not overlap inputs, as dense.hpp requires.
@@ -12,11 +13,38 @@
 namespace nclab::detail {
 namespace {
 
-// Returns the dot product of two contiguous rows of length n.
+// Returns the dot products of x with two contiguous rows, each summed as even and odd terms so that
+// four sums run side by side.
+inline void dot2(const double* __restrict x, const double* __restrict w0, const double* __restrict w1,
+                 std::size_t n, double& out0, double& out1) {
+  double s0 = 0.0, s1 = 0.0, t0 = 0.0, t1 = 0.0;
+  std::size_t i = 0;
+  for (; i + 2 <= n; i += 2) {
+    s0 += x[i] * w0[i];
+    s1 += x[i] * w1[i];
+    t0 += x[i + 1] * w0[i + 1];
+    t1 += x[i + 1] * w1[i + 1];
+  }
+  if (i < n) {
+    s0 += x[i] * w0[i];
+    s1 += x[i] * w1[i];
+  }
+  out0 = s0 + t0;
+  out1 = s1 + t1;
+}
+
+// Returns the dot product of two contiguous rows, summed in four interleaved parts.
 inline double dot(const double* __restrict a, const double* __restrict b, std::size_t n) {
-  double sum = 0.0;
-  for (std::size_t i = 0; i < n; ++i) sum += a[i] * b[i];
-  return sum;
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += a[i] * b[i];
+    s1 += a[i + 1] * b[i + 1];
+    s2 += a[i + 2] * b[i + 2];
+    s3 += a[i + 3] * b[i + 3];
+  }
+  for (; i < n; ++i) s0 += a[i] * b[i];
+  return (s0 + s1) + (s2 + s3);
 }
 
 // Row operations on contiguous rows of length n: y = a x, y += a x, and the same with four rows.
@@ -100,7 +128,14 @@ void dense_forward_loop(ConstMatrixView x, ConstMatrixView w, std::span<const do
       y_row[o + 2] = s2 + b[o + 2];
       y_row[o + 3] = s3 + b[o + 3];
     }
-    for (; o < outputs; ++o) y_row[o] = dot(x_row, w.data + o * w.stride, inputs) + b[o];
+    if (o + 2 <= outputs) {
+      double s0 = 0.0, s1 = 0.0;
+      dot2(x_row, w.data + o * w.stride, w.data + (o + 1) * w.stride, inputs, s0, s1);
+      y_row[o] = s0 + b[o];
+      y_row[o + 1] = s1 + b[o + 1];
+      o += 2;
+    }
+    if (o < outputs) y_row[o] = dot(x_row, w.data + o * w.stride, inputs) + b[o];
   }
 }
 

@@ -9,10 +9,10 @@
 
 namespace nclab::detail {
 
-// Throws unless `actual` is rows x cols; `what` names the function and the argument.
-inline void require_shape(const char* what, const ConstMatrixView& actual, std::size_t rows, std::size_t cols) {
+// Throws unless `actual` is rows x cols. `argument` names the function and the argument for the message.
+inline void require_shape(const char* argument, const ConstMatrixView& actual, std::size_t rows, std::size_t cols) {
   if (actual.rows != rows || actual.cols != cols) {
-    throw std::invalid_argument(std::string(what) + " is " + shape_string(actual.rows, actual.cols) +
+    throw std::invalid_argument(std::string(argument) + " is " + shape_string(actual.rows, actual.cols) +
                                 ", expected " + shape_string(rows, cols));
   }
 }

@@ -22,8 +22,8 @@ T sigmoid(T x) {
 // Replaces every element of `values` with its sigmoid.
 void sigmoid_inplace(MatrixView values);
 
-// Multiplies `gradient` element-wise by f' = y (1 - y), where `outputs` holds y = f(x): turns dL/dy into
-// dL/dx. Both are N x units.
+// Multiplies `gradient` element-wise by f' = y (1 - y), where `outputs` contains y = f(x), which turns
+// dL/dy into dL/dx. Both are N x units.
 void sigmoid_backward_inplace(ConstMatrixView outputs, MatrixView gradient);
 
 }  // namespace nclab

@@ -14,9 +14,10 @@ namespace nclab {
 // overflows. Returns -infinity for an empty row.
 double log_sum_exp(std::span<const double> logits);
 
-// Writes softmax(logits) into `probabilities` (same size; the two may be the same span). The maximum is
-// subtracted first, so [1000, 0, -1000] gives [1, 0, 0] and [1e8, 1e8] gives [0.5, 0.5]. A row that
-// contains infinity or NaN gives NaN.
+// Writes softmax(logits) into `probabilities`, which has the same size and may be the same span. The
+// maximum is subtracted first, so [1000, 0, -1000] gives [1, 0, 0] and [1e8, 1e8] gives [0.5, 0.5].
+// A logit of -infinity gets probability 0 unless all are -infinity. A NaN or +infinity logit, or a row
+// of only -infinity, gives NaN.
 void softmax(std::span<const double> logits, std::span<double> probabilities);
 
 // Applies softmax to every row of `values` in place.

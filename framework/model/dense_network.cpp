@@ -131,7 +131,7 @@ void DenseNetwork::backward(ConstMatrixView grad, GradientAt at, std::span<doubl
   if (input_grad != nullptr) detail::require_shape("DenseNetwork::backward: input_grad", *input_grad, batch, inputs_);
 
   // Output layer: delta_L = dL/dZ_L. GradientAt::output chains the given dL/dA_L through f_L,
-  // including the full softmax Jacobian; GradientAt::logits already is dL/dZ_L.
+  // including the full softmax Jacobian. GradientAt::logits already is dL/dZ_L.
   Layer& last = layers_.back();
   for (std::size_t n = 0; n < batch; ++n) std::copy_n(grad.data + n * grad.stride, grad.cols, last.delta.row(n).begin());
   if (at == GradientAt::output) chain_activation(last.layout.activation, last.output.view(), last.delta.view());

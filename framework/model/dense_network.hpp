@@ -2,7 +2,7 @@
 // A stack of dense layers, each followed by an activation: the network behind every built-in model.
 //
 // Layer l computes A_l = f_l(A_{l-1} W_l^T + 1 b_l^T) with A_0 = X (N x inputs). W_l is units_l x
-// units_{l-1}. Hidden layers use identity or sigmoid; softmax is allowed on the last layer only, where
+// units_{l-1}. Hidden layers use identity or sigmoid. Softmax is allowed on the last layer only, where
 // it acts on each row.
 //
 // Parameters sit in one buffer, layer by layer: W_1 (row-major), b_1, W_2, b_2, ... layout() names the

@@ -78,7 +78,7 @@ void register_model_from_initializer(ModelEntry entry) noexcept {
   try {
     ModelRegistry::instance().add(std::move(entry));
   } catch (const std::exception& error) {
-    // A built-in model failed to register while the library loaded; nothing can catch this.
+    // A built-in model failed to register while the library loaded, where nothing can catch it.
     std::fprintf(stderr, "nclab: cannot register a built-in model: %s\n", error.what());
     std::abort();
   }
@@ -99,7 +99,7 @@ std::vector<std::string> load_model_plugin(const std::string& path) {
     throw InputError("model plugin '" + path + "' cannot be read: " + std::strerror(errno));
   }
 
-  // dlopen searches the library path for a name without a slash; "./" makes it open this file.
+  // dlopen searches the library path for a name without a slash, so "./" makes it open this file.
   const std::string open_path = path.find('/') == std::string::npos ? "./" + path : path;
 
   PluginLoadState& state = plugin_state();
@@ -135,7 +135,8 @@ std::vector<std::string> load_model_plugin(const std::string& path) {
     dlclose(handle);
     throw;
   }
-  // The plugin stays loaded for the life of the process: the registry holds its create functions.
+  // The plugin stays loaded for the life of the process, because the registry stores its create
+  // functions.
   state.loaded.emplace(handle, names);
   return names;
 }

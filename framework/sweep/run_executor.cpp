@@ -186,7 +186,9 @@ TrainingConfig RunExecutor::training_config(const RunSpec& run, Task task) const
     config.model_options[option.name] = number_setting(run, option.name, option.default_value);
   }
   const std::string output = setting(run, "output", "auto");
-  if (output == "auto") {
+  if (output == "auto" && entry.reconstructs_input) {
+    config.output_activation = Activation::identity;  // reconstruction targets are standardised inputs
+  } else if (output == "auto") {
     config.output_activation = task == Task::classification ? Activation::softmax : Activation::identity;
   } else {
     config.output_activation = parse_activation(output);

@@ -137,10 +137,11 @@ std::vector<GradientCase> gradient_cases() {
       cases.push_back({model, Activation::softmax, LossKind::cross_entropy, batch, 4, 3, options});
       cases.push_back({model, Activation::softmax, LossKind::softmax_cross_entropy, batch, 4, 3, options});
     }
-    // Soft targets (odd batch) and a batch large enough for the BLAS path.
+    // Soft targets, which build() gives to odd batches.
     cases.push_back({model, Activation::softmax, LossKind::softmax_cross_entropy, 7, 4, 3, options});
     cases.push_back({model, Activation::softmax, LossKind::cross_entropy, 7, 4, 3, options});
   }
+  // Batches large enough for the BLAS path.
   cases.push_back({"mlp", Activation::softmax, LossKind::softmax_cross_entropy, 40, 6, 3, {{"hidden", 20}}});
   cases.push_back({"mlp", Activation::identity, LossKind::squared_error, 40, 6, 2, {{"hidden", 20}}});
   cases.push_back({"perceptron", Activation::softmax, LossKind::softmax_cross_entropy, 64, 12, 4, {}});
@@ -155,7 +156,7 @@ std::vector<GradientCase> gradient_cases() {
 
 INSTANTIATE_TEST_SUITE_P(BuiltIn, ModelGradientTest, ::testing::ValuesIn(gradient_cases()), case_name);
 
-// Every registered built-in model must appear in the sweep above.
+// Each of the three built-in models must appear in the sweep above.
 TEST(ModelGradientSweep, CoversEveryBuiltInModel) {
   std::set<std::string> covered;
   for (const GradientCase& c : gradient_cases()) covered.insert(c.model);

@@ -11,7 +11,7 @@ namespace nclab::test_support {
 std::size_t allocation_count();
 
 // False in sanitizer builds, which keep their own operator new so that they can check every
-// allocation; allocation_count() then stays 0.
+// allocation. allocation_count() then stays 0.
 bool allocation_counting_enabled();
 
 }  // namespace nclab::test_support

@@ -88,7 +88,7 @@ double evaluate_loss(Model& model, ConstMatrixView x, ConstMatrixView t, const L
   return loss.value(y.view(), t);
 }
 
-// Runs forward and backward once; fills the parameter and input gradients.
+// Runs forward and backward once and fills the parameter and input gradients.
 void analytic_gradients(Model& model, ConstMatrixView x, ConstMatrixView t, const LossFunction& loss,
                         std::vector<double>& param_grad, Matrix& input_grad) {
   Matrix y(x.rows, model.output_size());
@@ -107,9 +107,9 @@ Matrix copy_of(ConstMatrixView x) {
   return copy;
 }
 
-// Numeric Jacobian of the outputs that `run` computes, with respect to each coordinate: row i holds
-// dY/dcoordinate_i with Y flattened (N x K), by the same Richardson-refined central difference as
-// numeric_derivative.
+// Returns the numeric Jacobian of the outputs that `run` computes with respect to each coordinate,
+// by the same Richardson-refined central difference as numeric_derivative. Row i contains
+// dY/dcoordinate_i with Y flattened (N x K).
 Matrix numeric_output_jacobian(std::span<double> coordinates, const std::function<void(Matrix&)>& run) {
   Matrix y;
   run(y);

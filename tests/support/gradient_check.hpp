@@ -24,9 +24,9 @@ inline constexpr double gradient_tolerance = 1e-6;
 inline constexpr double default_step = 1e-3;
 inline constexpr double default_floor = 1e-4;
 
-// Outcome of one comparison; printing it names the worst entry and both of its values.
+// Outcome of one comparison. Printing it names the worst entry and both of its values.
 struct GradientCheckResult {
-  std::string what;                 // e.g. "mlp/softmax/cross-entropy parameters"
+  std::string what;                 // e.g. "softmax output, cross-entropy parameter gradient"
   std::size_t checked = 0;          // entries compared
   double max_relative_error = 0.0;  // worst entry, by the measure above
   std::size_t worst_index = 0;      // flat index of that entry
@@ -45,7 +45,7 @@ GradientCheckResult compare_gradients(std::string what, std::span<const double> 
 // and restores.
 double numeric_derivative(const std::function<double()>& evaluate, double& coordinate, double step = default_step);
 
-// Compares `analytic` with the numeric gradient of f at `point`; the point is restored afterwards.
+// Compares `analytic` with the numeric gradient of f at `point`, which is restored afterwards.
 GradientCheckResult check_gradient(std::string what, const std::function<double(std::span<const double>)>& f,
                                    std::span<double> point, std::span<const double> analytic);
 

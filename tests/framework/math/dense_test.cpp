@@ -114,7 +114,8 @@ TEST_P(DenseKernelTest, BackwardPathsMatchReference) {
 INSTANTIATE_TEST_SUITE_P(Shapes, DenseKernelTest,
                          ::testing::Values(DenseCase{1, 1, 1}, DenseCase{5, 1, 1}, DenseCase{1, 10, 14},
                                            DenseCase{1, 2, 10}, DenseCase{7, 5, 3}, DenseCase{9, 10, 14},
-                                           DenseCase{3, 4, 8}, DenseCase{2, 13, 1}, DenseCase{64, 33, 17},
+                                           DenseCase{3, 4, 8}, DenseCase{2, 13, 1}, DenseCase{4, 3, 9},
+                                           DenseCase{1, 7, 5}, DenseCase{64, 33, 17},
                                            DenseCase{1, 100, 100}),
                          [](const ::testing::TestParamInfo<DenseCase>& info) { return case_name(info.param); });
 
@@ -180,8 +181,8 @@ TEST(DenseKernel, RejectsShapeMismatch) {
   EXPECT_THROW(dense_backward(x, w, g, dw, b, &bad_dx_view), std::invalid_argument);
 }
 
-TEST(DenseKernel, FlopCountAndThresholdsPlaceTheMlpOnTheLoopPath) {
-  // The 14-10-2 MLP at batch 1 stays below both thresholds; a 32 x 32 batch of 16 is above them.
+TEST(DenseKernel, ThresholdsKeepSmallMlpOnLoop) {
+  // The 14-10-2 MLP at batch 1 stays below both thresholds, and a 32 x 32 layer at batch 16 is above.
   EXPECT_EQ(dense_flops(1, 10, 14), 280u);
   EXPECT_LT(dense_flops(1, 10, 14), dense_forward_blas_min_flops);
   EXPECT_LT(dense_flops(1, 10, 14), dense_backward_blas_min_flops);

@@ -34,6 +34,17 @@ TEST(Softmax, WorkedExampleAndInPlace) {
   EXPECT_NEAR(values[2], 0.6652409557748219, 1e-15);
 }
 
+TEST(Softmax, InfiniteLogits) {
+  std::vector<double> y(2);
+  softmax(std::vector<double>{-INFINITY, 0.0}, y);
+  EXPECT_EQ(y[0], 0.0);
+  EXPECT_EQ(y[1], 1.0);
+  softmax(std::vector<double>{INFINITY, 0.0}, y);
+  EXPECT_TRUE(std::isnan(y[0]));
+  softmax(std::vector<double>{NAN, 0.0}, y);
+  EXPECT_TRUE(std::isnan(y[1]));
+}
+
 TEST(Softmax, ShiftInvariant) {
   std::vector<double> a = {0.5, -1.0, 2.0};
   std::vector<double> b = {700.5, 699.0, 702.0};
@@ -89,7 +100,7 @@ TEST(SoftmaxJacobian, WorkedExampleFullMatrix) {
 }
 
 TEST(SoftmaxJacobian, OffDiagonalTermsChangeTheResult) {
-  // With v = [1, 0, 0], a diagonal-only Jacobian would give [y0 (1 - y0), 0, 0]; the full one also
+  // With v = [1, 0, 0], a diagonal-only Jacobian would give [y0 (1 - y0), 0, 0]. The full one also
   // moves the other classes by -y_k y_0.
   const std::vector<double> y = {0.2, 0.3, 0.5};
   const std::vector<double> v = {1.0, 0.0, 0.0};

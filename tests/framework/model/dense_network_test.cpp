@@ -48,7 +48,7 @@ TEST(DenseNetwork, LayoutIsContiguousAndNamed) {
 
 TEST(DenseNetwork, ForwardHandComputed) {
   // One input, one sigmoid hidden unit, one identity output:
-  //   z = sigmoid(2 x - 1), y = 3 z + 0.5; x = 0.5 gives z = 0.5 and y = 2.
+  //   z = sigmoid(2 x - 1), y = 3 z + 0.5, so x = 0.5 gives z = 0.5 and y = 2.
   DenseNetwork network(1, {{1, Activation::sigmoid}, {1, Activation::identity}});
   const std::vector<double> parameters = {2.0, -1.0, 3.0, 0.5};
   std::copy(parameters.begin(), parameters.end(), network.parameters().begin());
@@ -179,7 +179,7 @@ TEST(DenseNetwork, NoAllocationAfterFirstCallPerBatchSize) {
 }
 
 TEST(DenseNetwork, GradientsOfDeepNetworkOnBothKernelPaths) {
-  // Batch 2 keeps every layer on the loop path; batch 48 puts the larger layers on the BLAS path.
+  // Batch 2 keeps every layer on the loop path, and batch 48 puts the larger layers on the BLAS path.
   for (const std::size_t batch : {2u, 48u}) {
     DenseNetwork network(5, {{12, Activation::sigmoid}, {7, Activation::identity}, {9, Activation::sigmoid},
                              {4, Activation::softmax}});

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 #include "framework/math/dense.hpp"
 #include "framework/math/sigmoid.hpp"
@@ -54,7 +55,10 @@ class TanhMlp final : public Model {
   }
 
   void backward(ConstMatrixView grad, GradientAt at, std::span<double> param_grad, MatrixView* input_grad) override {
-    if (param_grad.size() != parameters_.size()) throw std::invalid_argument("tanh-mlp: wrong param_grad size");
+    if (param_grad.size() != parameters_.size()) {
+      throw std::invalid_argument("tanh-mlp: param_grad has " + std::to_string(param_grad.size()) +
+                                  " entries, expected " + std::to_string(parameters_.size()));
+    }
     const std::size_t batch = input_.rows();
     delta_out_.resize(batch, outputs_);
     delta_hidden_.resize(batch, hidden_);

@@ -56,7 +56,7 @@ TEST(GradientCheck, FlagsWrongEntryWithBothValues) {
 }
 
 TEST(GradientCheck, SmallEntriesUseAbsoluteFloor) {
-  // Below the floor of 1e-4 an entry is held to an absolute error of 1e-4 times the relative error.
+  // Below the floor of 1e-4 the error is divided by 1e-4 instead of by the entry's magnitude.
   const std::vector<double> numeric = {1e-9, 0.5};
   const std::vector<double> close = {1e-9 + 1e-12, 0.5};
   const std::vector<double> wrong = {3e-9 + 1e-9, 0.5};
