@@ -32,9 +32,10 @@ std::pair<double, double> mean_and_sd(const std::vector<double>& values) {
   return {mean, std::sqrt(squares / static_cast<double>(finite.size() - 1))};
 }
 
+// Four significant digits, so that an MSE of 0.0002 keeps its digits.
 std::string fixed(double value) {
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.4f", value);
+  std::snprintf(buffer, sizeof buffer, "%-10.4g", value);
   return buffer;
 }
 
