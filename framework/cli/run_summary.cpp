@@ -33,10 +33,14 @@ std::pair<double, double> mean_and_sd(const std::vector<double>& values) {
 }
 
 // Four significant digits, so that an MSE of 0.0002 keeps its digits.
-std::string fixed(double value) {
+std::string number(double value) {
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%-10.4g", value);
+  std::snprintf(buffer, sizeof buffer, "%.4g", value);
   return buffer;
+}
+
+std::string padded(const std::string& text, std::size_t width) {
+  return text.size() >= width ? text + " " : text + std::string(width - text.size(), ' ');
 }
 
 }  // namespace
@@ -68,16 +72,15 @@ void print_train_summary(std::ostream& out, RunSummaries summaries) {
   const bool classification = std::any_of(summaries.begin(), summaries.end(),
                                           [](const RunSummary& s) { return s.classification; });
   const std::string metric = classification ? "error rate" : "NRMSE";
-  out << (summaries.front().has_fold ? "fold" : "run ") << "  status     train " << metric << "  test " << metric
-      << (classification ? "" : "  test MSE") << "\n";
+  const std::size_t width = 18;
+  out << padded(summaries.front().has_fold ? "fold" : "run", 6) << padded("status", 10)
+      << padded("train " + metric, width) << padded("test " + metric, width) << (classification ? "" : "test MSE")
+      << "\n";
   std::vector<double> train, test, mse;
   for (const auto& s : summaries) {
-    char label[32];
-    std::snprintf(label, sizeof label, "%-4zu", s.has_fold ? s.fold : s.run_index);
-    out << label << "  " << to_string(s.status) << std::string(11 - std::min<std::size_t>(10, to_string(s.status).size()), ' ')
-        << fixed(s.train_error) << std::string(metric.size() + 2, ' ') << fixed(s.test_error);
-    if (!classification) out << std::string(metric.size() + 1, ' ') << fixed(s.test_mse);
-    out << "\n";
+    out << padded(std::to_string(s.has_fold ? s.fold : s.run_index), 6) << padded(to_string(s.status), 10)
+        << padded(number(s.train_error), width) << padded(number(s.test_error), width)
+        << (classification ? "" : number(s.test_mse)) << "\n";
     if (s.status == RunStatus::complete) {
       train.push_back(s.train_error);
       test.push_back(s.test_error);
@@ -86,12 +89,12 @@ void print_train_summary(std::ostream& out, RunSummaries summaries) {
   }
   const auto [train_mean, train_sd] = mean_and_sd(train);
   const auto [test_mean, test_sd] = mean_and_sd(test);
-  out << "mean train " << metric << " " << fixed(train_mean) << " (sd " << fixed(train_sd) << "), mean test "
-      << metric << " " << fixed(test_mean) << " (sd " << fixed(test_sd) << ") over " << train.size()
+  out << "mean train " << metric << " " << number(train_mean) << " (sd " << number(train_sd) << "), mean test "
+      << metric << " " << number(test_mean) << " (sd " << number(test_sd) << ") over " << train.size()
       << " complete run" << (train.size() == 1 ? "" : "s") << "\n";
   if (!classification) {
     const auto [mse_mean, mse_sd] = mean_and_sd(mse);
-    out << "mean test MSE " << fixed(mse_mean) << " (sd " << fixed(mse_sd) << ")\n";
+    out << "mean test MSE " << number(mse_mean) << " (sd " << number(mse_sd) << ")\n";
   }
 }
 
