@@ -148,7 +148,7 @@ def plot_ambiguity_and_member_error(folder, summary, metric, suffix):
 
 
 def mean_correlation_matrix(point):
-    matrices = [run.correlation["test"] for run in point.runs if "test" in run.correlation]
+    matrices = [run.correlation for run in point.runs if run.correlation is not None]
     if not matrices:
         return None
     with warnings.catch_warnings():
@@ -189,9 +189,9 @@ def plot_correlation_heatmaps(folder, summary, points, chosen_note):
                 f"runs of each grid point; n/a where undefined. Shown: {chosen_note}.")
 
 
-def padded_curves(runs, dataset):
-    """Stack the ensemble column of `dataset` of every run, padding shorter runs with NaN."""
-    curves = [run.metrics[dataset][:, -1] for run in runs if dataset in run.metrics]
+def padded_curves(curves):
+    """Stack curves of different lengths into one array, padding the shorter ones with NaN."""
+    curves = [curve for curve in curves if curve is not None]
     if not curves:
         return None
     length = max(len(curve) for curve in curves)
@@ -206,7 +206,7 @@ def plot_learning_curves(folder, summary, points, chosen_note):
     for axis, point in zip(axes.flat, points):
         metric = point.metric
         for split, style in (("train", "--"), ("test", "-")):
-            curves = padded_curves(point.runs, f"{split}_{metric}")
+            curves = padded_curves([getattr(run, f"{split}_curve") for run in point.runs])
             if curves is None:
                 continue
             with warnings.catch_warnings():
@@ -217,7 +217,7 @@ def plot_learning_curves(folder, summary, points, chosen_note):
             line, = axis.plot(epochs, center, style, label=split)
             if spread is not None:
                 axis.fill_between(epochs, center - spread, center + spread, color=line.get_color(), alpha=0.15)
-        active = point.runs[0].metrics.get("active_member")
+        active = point.runs[0].active_member
         sequential = active is not None and len(active) and active[0] >= 0
         if sequential:
             for row in np.flatnonzero(np.diff(active)) + 1:

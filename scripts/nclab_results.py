@@ -123,11 +123,11 @@ class RunData:
 
 @dataclasses.dataclass
 class RunSelection:
-    """The complete runs of a file, and the runs skipped with their reasons."""
+    """The runs read from a file, and the runs skipped with their reasons."""
 
-    runs: list  # RunData of the complete runs, in grid order
-    skipped: dict  # reason -> list of GridRun
     total: int  # runs in the grid
+    runs: list = dataclasses.field(default_factory=list)  # what select_runs kept per run, in grid order
+    skipped: dict = dataclasses.field(default_factory=dict)  # reason -> list of GridRun
 
     def skipped_count(self):
         return sum(len(runs) for runs in self.skipped.values())
@@ -175,6 +175,9 @@ class ResultsFile:
             raise ResultsFileError(f"results file '{self.path}' does not exist")
         if os.path.isdir(self.path):
             raise ResultsFileError(f"'{self.path}' is a folder, not an nclab results file")
+        self.missing_run_files = 0
+        opened = os.stat(self.path)
+        self._identity = (opened.st_dev, opened.st_ino)
         try:
             self.file = h5py.File(self.path, "r")
         except OSError as error:
@@ -266,28 +269,51 @@ class ResultsFile:
             )
         return runs
 
-    def select_runs(self, include_diverged=False):
+    def select_runs(self, include_diverged=False, transform=None):
         """Read the complete runs (and the diverged ones when include_diverged), skipping the rest.
 
-        Returns a RunSelection. A run whose grid status is complete but whose run file is missing or
-        unreadable (an index file whose FILE.parts/ folder was changed) is skipped with that reason.
+        Returns a RunSelection whose runs are the RunData of each run, or transform(RunData) when
+        transform is given. A transform that keeps only what it needs bounds the memory to that.
+        """
+        selection = RunSelection(total=len(self.grid))
+        for run in self.iter_runs(selection, include_diverged):
+            selection.runs.append(transform(run) if transform else run)
+        return selection
+
+    def iter_runs(self, selection, include_diverged=False):
+        """Yield the RunData of each complete run (and diverged run when include_diverged) in grid order.
+
+        Every other run is added to selection.skipped with its reason. A run whose grid status is
+        complete but whose run file is missing or unreadable (an index file whose FILE.parts/ folder was
+        changed or removed) is skipped with that reason.
         """
         accepted = {"complete", "diverged"} if include_diverged else {"complete"}
-        skipped = collections.OrderedDict()
-        runs = []
         for grid_run in self.grid:
-            if grid_run.status not in accepted:
+            if grid_run.status in accepted:
+                run, reason = self._read_run(grid_run)
+            else:
+                run = None
                 reason = {"pending": SKIP_PENDING, "failed": SKIP_FAILED, "diverged": SKIP_DIVERGED}.get(
                     grid_run.status, SKIP_UNREADABLE
                 )
-                skipped.setdefault(reason, []).append(grid_run)
-                continue
-            run, reason = self._read_run(grid_run)
             if run is None:
-                skipped.setdefault(reason, []).append(grid_run)
+                selection.skipped.setdefault(reason, []).append(grid_run)
+                if reason == SKIP_MISSING_FILE:
+                    self.missing_run_files += 1
             else:
-                runs.append(run)
-        return RunSelection(runs=runs, skipped=dict(skipped), total=len(self.grid))
+                yield run
+
+    def was_replaced(self):
+        """Return True when the path now names another file than the one opened.
+
+        A sweep replaces its file by rename(2) after each stored batch and when it consolidates, after
+        which it deletes FILE.parts/. A reader of the older index then finds run files missing.
+        """
+        try:
+            current = os.stat(self.path)
+        except OSError:
+            return True
+        return (current.st_dev, current.st_ino) != self._identity
 
     def _read_run(self, grid_run):
         """Return (RunData, None), or (None, skip reason) when the run cannot be read."""
@@ -321,6 +347,21 @@ class ResultsFile:
         if not os.path.isabs(target):
             target = os.path.join(os.path.dirname(os.path.abspath(self.path)), target)
         return os.path.isfile(target)
+
+
+def read_results_file(path, work, attempts=3):
+    """Open the results file at `path`, call work(ResultsFile) and return its result.
+
+    When a running sweep replaced the file while work read it and run files went missing (the sweep
+    consolidated and deleted FILE.parts/), opens the new file and calls work again, up to `attempts`
+    times in all. Raises ResultsFileError when the file is missing or not a results file.
+    """
+    for attempt in range(1, attempts + 1):
+        with ResultsFile(path) as results_file:
+            result = work(results_file)
+            if not (results_file.missing_run_files and results_file.was_replaced()) or attempt == attempts:
+                return result
+        warn(f"'{path}' was replaced while it was read (the sweep stored more runs or finished); reading it again")
 
 
 def _plain(value):
@@ -365,30 +406,6 @@ def coefficient_name(method):
     if method in ("ncl", "decorrelated"):
         return "lambda"
     return None
-
-
-def final_values(run):
-    """Return the final-epoch values of one run used by the summary table.
-
-    Keys: ensemble_error, member_error (mean over members), ambiguity (test; NaN when not stored),
-    correlations (finite off-diagonal entries of the test error correlation matrix).
-    """
-    errors = run.metrics.get(f"test_{run.metric}")
-    if errors is None or errors.ndim != 2 or errors.shape[0] == 0 or errors.shape[1] < 2:
-        raise ResultsFileError(f"run '{run.run_id}' has no final epoch with members in test_{run.metric}")
-    final_row = errors[-1]
-    ambiguity = run.metrics.get("test_ambiguity")
-    correlations = np.array([])
-    matrix = run.correlation.get("test")
-    if matrix is not None and matrix.ndim == 2:
-        off_diagonal = matrix[~np.eye(matrix.shape[0], dtype=bool)]
-        correlations = off_diagonal[np.isfinite(off_diagonal)]
-    return {
-        "ensemble_error": float(final_row[-1]),
-        "member_error": float(np.mean(final_row[:-1])),
-        "ambiguity": float(ambiguity[-1]) if ambiguity is not None and len(ambiguity) else math.nan,
-        "correlations": correlations,
-    }
 
 
 def mean(values):

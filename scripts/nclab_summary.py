@@ -27,13 +27,60 @@ COUNT_COLUMNS = ("runs_complete", "runs_total", "runs_diverged", "runs_failed", 
 
 
 @dataclasses.dataclass
+class RunSummary:
+    """What the report uses of one run: final-epoch values, ensemble learning curves, correlations."""
+
+    run_id: str
+    point_id: str
+    settings: dict
+    metric: str
+    ensemble_error: float  # final-epoch ensemble test error
+    member_error: float  # final-epoch test error, mean over members
+    ambiguity: float  # final-epoch test ambiguity; NaN when not stored
+    correlation: object  # (M, M) test error correlation matrix, or None when not stored
+    train_curve: object  # ensemble train error per metrics row
+    test_curve: object  # ensemble test error per metrics row
+    active_member: object  # per metrics row; -1 for concurrent training, or None when not stored
+
+    def off_diagonal_correlations(self):
+        """Return the finite off-diagonal entries of the correlation matrix."""
+        if self.correlation is None or self.correlation.ndim != 2:
+            return np.array([])
+        off_diagonal = self.correlation[~np.eye(self.correlation.shape[0], dtype=bool)]
+        return off_diagonal[np.isfinite(off_diagonal)]
+
+
+def summarise_run(run):
+    """Reduce a RunData to a RunSummary, so that the report keeps no full metric matrices."""
+    metric = run.metric
+    errors = run.metrics.get(f"test_{metric}")
+    if errors is None or errors.ndim != 2 or errors.shape[0] == 0 or errors.shape[1] < 2:
+        raise results.ResultsFileError(f"run '{run.run_id}' has no final epoch with members in test_{metric}")
+    train_errors = run.metrics.get(f"train_{metric}")
+    ambiguity = run.metrics.get("test_ambiguity")
+    return RunSummary(
+        run_id=run.run_id,
+        point_id=run.point_id,
+        settings=run.settings,
+        metric=metric,
+        ensemble_error=float(errors[-1, -1]),
+        member_error=float(np.mean(errors[-1, :-1])),
+        ambiguity=float(ambiguity[-1]) if ambiguity is not None and len(ambiguity) else math.nan,
+        correlation=run.correlation.get("test"),
+        train_curve=train_errors[:, -1].copy() if train_errors is not None and train_errors.ndim == 2 else None,
+        test_curve=errors[:, -1].copy(),
+        active_member=run.metrics.get("active_member"),
+    )
+
+
+@dataclasses.dataclass
 class PointSummary:
     """Statistics of one grid point over its complete runs; NaN where a point has none."""
 
     point_id: str
     settings: dict  # distinguishing setting -> value, as text
     method: str
-    runs: list  # RunData of the complete runs
+    runs: list  # RunSummary of the complete runs
     runs_total: int = 0
     runs_diverged: int = 0
     runs_failed: int = 0
@@ -153,7 +200,11 @@ def format_significant(value):
 
 
 def summarise_points(grid, selection):
-    """Group the grid by point and compute each point's statistics from the selected complete runs."""
+    """Group the grid by point and compute each point's statistics.
+
+    `selection` is a RunSelection whose runs are RunSummary objects (select_runs with
+    transform=summarise_run).
+    """
     names = results.distinguishing_settings(grid)
     names = ["method"] + [name for name in names if name != "method"] if "method" in names else names
 
@@ -193,17 +244,15 @@ def summarise_points(grid, selection):
 def compute_statistics(point):
     if not point.runs:
         return
-    finals = []
     for run in point.runs:
         if point.metric and run.metric != point.metric:
             raise results.ResultsFileError(
                 f"grid point '{point.point_id}' mixes runs measured by {point.metric} and {run.metric}")
         point.metric = run.metric
-        finals.append(results.final_values(run))
-    ensemble = [final["ensemble_error"] for final in finals]
-    members = [final["member_error"] for final in finals]
-    ambiguity = [final["ambiguity"] for final in finals]
-    correlations = np.concatenate([final["correlations"] for final in finals])
+    ensemble = [run.ensemble_error for run in point.runs]
+    members = [run.member_error for run in point.runs]
+    ambiguity = [run.ambiguity for run in point.runs]
+    correlations = np.concatenate([run.off_diagonal_correlations() for run in point.runs])
 
     point.ensemble_error_mean = results.mean(ensemble)
     point.ensemble_error_sd = results.sample_sd(ensemble)
