@@ -116,7 +116,7 @@ def plot_error_against_coefficient(folder, summary, metric, suffix):
         axis.set_title(f"method {method}")
         axis.set_xlabel(results.coefficient_name(method))
         axis.set_ylabel(f"ensemble {METRIC_AXIS_LABELS[metric]}")
-    figure.suptitle(f"Final-epoch ensemble {METRIC_AXIS_LABELS[metric]} (mean ± sd over folds and seeds)")
+    set_figure_title(figure, f"Final-epoch ensemble {METRIC_AXIS_LABELS[metric]} (mean ± sd over folds and seeds)")
     file_name = f"error_vs_coefficient{suffix}.png"
     save(figure, folder, file_name)
     return Plot(file_name, f"Ensemble test error against the penalty coefficient{suffix.replace('_', ' ')}",
@@ -138,7 +138,7 @@ def plot_ambiguity_and_member_error(folder, summary, metric, suffix):
         bottom.set_ylabel(f"mean member {METRIC_AXIS_LABELS[metric]}")
         for axis in (top, bottom):
             axis.set_xlabel(results.coefficient_name(method))
-    figure.suptitle("Final-epoch test ambiguity and mean member error (mean ± sd over folds and seeds)")
+    set_figure_title(figure, "Final-epoch test ambiguity and mean member error (mean ± sd over folds and seeds)")
     file_name = f"ambiguity_member_error_vs_coefficient{suffix}.png"
     save(figure, folder, file_name)
     return Plot(file_name, f"Ambiguity and member error against the penalty coefficient{suffix.replace('_', ' ')}",
@@ -181,7 +181,7 @@ def plot_correlation_heatmaps(folder, summary, points, chosen_note):
                     axis.text(j, i, text, ha="center", va="center", fontsize="x-small", color=color)
     if image is not None:
         figure.colorbar(image, ax=list(axes.flat), shrink=0.8, label="Pearson correlation of member test errors")
-    figure.suptitle("Mean test error correlation between members (mean over complete runs)")
+    set_figure_title(figure, "Mean test error correlation between members (mean over complete runs)")
     file_name = "correlation_heatmaps.png"
     save(figure, folder, file_name)
     return Plot(file_name, "Member error correlation heat maps",
@@ -227,7 +227,7 @@ def plot_learning_curves(folder, summary, points, chosen_note):
         axis.set_ylabel(f"ensemble {METRIC_AXIS_LABELS[metric].replace('test ', '')}")
         axis.grid(True, alpha=0.3)
         axis.legend(fontsize="small")
-    figure.suptitle("Ensemble error per epoch (mean over complete runs, band ± sd)")
+    set_figure_title(figure, "Ensemble error per epoch (mean over complete runs, band ± sd)")
     file_name = "learning_curves.png"
     save(figure, folder, file_name)
     return Plot(file_name, "Learning curves",
@@ -235,6 +235,11 @@ def plot_learning_curves(folder, summary, points, chosen_note):
                 "each grid point, with a ± sample sd band. Sequential decorrelated training trains the "
                 "members one after another; grey lines mark where the next member starts. Shown: "
                 f"{chosen_note}.")
+
+
+def set_figure_title(figure, text):
+    # About 11 characters of the title font fit per inch, so a one-panel figure gets two lines.
+    figure.suptitle(textwrap.fill(text, int(figure.get_figwidth() * 11)))
 
 
 def panel_title(point):

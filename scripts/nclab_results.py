@@ -26,10 +26,6 @@ EXIT_INVALID_INPUT = 2
 # Metric names as they appear in metrics/<split>_<metric>.
 METRIC_ERROR_RATE = "error_rate"
 METRIC_NRMSE = "nrmse"
-METRIC_DESCRIPTIONS = {
-    METRIC_ERROR_RATE: "error rate (classification)",
-    METRIC_NRMSE: "NRMSE (regression)",
-}
 
 # Skip reasons, in the order summaries print them.
 SKIP_PENDING = "pending"
@@ -38,6 +34,13 @@ SKIP_DIVERGED = "diverged"
 SKIP_MISSING_FILE = "run file missing"
 SKIP_UNREADABLE = "run unreadable"
 SKIP_REASON_ORDER = (SKIP_PENDING, SKIP_DIVERGED, SKIP_FAILED, SKIP_MISSING_FILE, SKIP_UNREADABLE)
+SKIP_REASON_NOUNS = {
+    SKIP_PENDING: "pending runs",
+    SKIP_DIVERGED: "diverged runs",
+    SKIP_FAILED: "failed runs",
+    SKIP_MISSING_FILE: "runs with a missing run file",
+    SKIP_UNREADABLE: "unreadable runs",
+}
 
 
 def require(module_name, debian_package):
@@ -72,7 +75,7 @@ class GridRun:
     fold: int
     seed: int
     status: str
-    settings: dict  # setting name -> value as text; settings the run does not have are absent
+    settings: dict  # setting name -> value as text, without the settings the run does not have
 
 
 @dataclasses.dataclass
@@ -82,7 +85,7 @@ class RunData:
     grid_run: GridRun
     attributes: dict  # the run group's attributes (member_count, coefficient_lambda, ...)
     metrics: dict  # dataset name under metrics/ -> numpy array
-    correlation: dict  # "train" / "test" -> (M, M) array; absent when not stored
+    correlation: dict  # "train" / "test" -> (M, M) array, for the matrices that are stored
 
     @property
     def run_id(self):
@@ -162,7 +165,7 @@ class RunSelection:
                 continue
             names = ", ".join(run.run_id for run in runs[:limit])
             more = f" and {len(runs) - limit} more" if len(runs) > limit else ""
-            lines.append(f"{reason}: {names}{more}")
+            lines.append(f"{SKIP_REASON_NOUNS[reason]}: {names}{more}")
         return lines
 
 

@@ -28,7 +28,7 @@ COUNT_COLUMNS = ("runs_complete", "runs_total", "runs_diverged", "runs_failed", 
 
 @dataclasses.dataclass
 class RunSummary:
-    """What the report uses of one run: final-epoch values, ensemble learning curves, correlations."""
+    """Final-epoch values, ensemble learning curves and correlations of one run, as the report uses them."""
 
     run_id: str
     point_id: str
@@ -36,11 +36,11 @@ class RunSummary:
     metric: str
     ensemble_error: float  # final-epoch ensemble test error
     member_error: float  # final-epoch test error, mean over members
-    ambiguity: float  # final-epoch test ambiguity; NaN when not stored
+    ambiguity: float  # final-epoch test ambiguity, NaN when not stored
     correlation: object  # (M, M) test error correlation matrix, or None when not stored
     train_curve: object  # ensemble train error per metrics row
     test_curve: object  # ensemble test error per metrics row
-    active_member: object  # per metrics row; -1 for concurrent training, or None when not stored
+    active_member: object  # member trained per metrics row, -1 for concurrent training, None when not stored
 
     def off_diagonal_correlations(self):
         """Return the finite off-diagonal entries of the correlation matrix."""
@@ -75,7 +75,7 @@ def summarise_run(run):
 
 @dataclasses.dataclass
 class PointSummary:
-    """Statistics of one grid point over its complete runs; NaN where a point has none."""
+    """Statistics of one grid point over its complete runs, NaN when the point has none."""
 
     point_id: str
     settings: dict  # distinguishing setting -> value, as text
@@ -86,13 +86,13 @@ class PointSummary:
     runs_failed: int = 0
     runs_pending: int = 0
     runs_unreadable: int = 0  # complete in the grid, but the run file is missing or unreadable
-    metric: str = ""  # results.METRIC_ERROR_RATE or results.METRIC_NRMSE; empty without complete runs
+    metric: str = ""  # results.METRIC_ERROR_RATE or results.METRIC_NRMSE, empty without complete runs
     ensemble_error_mean: float = math.nan
     ensemble_error_sd: float = math.nan
     member_error_mean: float = math.nan
-    member_error_sd: float = math.nan  # sd over runs of the per-run member mean; for plots only
+    member_error_sd: float = math.nan  # sd over runs of the per-run member mean, for plots only
     ambiguity_mean: float = math.nan
-    ambiguity_sd: float = math.nan  # for plots only
+    ambiguity_sd: float = math.nan  # sd over runs, for plots only
     correlation_mean: float = math.nan  # pooled finite off-diagonal entries of every run's test matrix
 
     @property
@@ -264,7 +264,7 @@ def compute_statistics(point):
 
 
 def write_summary_csv(path, summary):
-    """Write the table with full precision; NA marks missing values (pandas and R read it as missing)."""
+    """Write the table with full precision. NA marks missing values, which pandas and R both read as missing."""
     header = ["point_id", *summary.setting_names]
     if summary.mixes_metrics():
         header.append("metric")

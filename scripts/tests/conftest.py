@@ -1,7 +1,7 @@
 """Fixtures for the tests of nclab-report and nclab-export.
 
 The tests run the real nclab binary to create small results files and run both scripts as
-subprocesses. NCLAB_BINARY names the binary (default: build/nclab under the repository root); the
+subprocesses. NCLAB_BINARY names the binary (default: build/nclab under the repository root), and the
 tests skip when it is missing. Expected values are computed from the HDF5 files with h5py directly,
 without the scripts' own reading module.
 """

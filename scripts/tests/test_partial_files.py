@@ -81,7 +81,7 @@ def test_killed_report_counts_skipped(killed_file, killed_report):
     assert f"index file, {complete} of {len(statuses)} runs complete" in completed.stdout
     assert f"skipped {len(statuses) - complete} of {len(statuses)} runs: {pending} pending" in completed.stdout
     assert "1 with a missing run file" in completed.stdout
-    assert f"run file missing: {killed_file[1]}" in completed.stdout
+    assert f"runs with a missing run file: {killed_file[1]}" in completed.stdout
 
 
 def test_killed_report_uses_stored_runs(killed_file, killed_report):

@@ -20,11 +20,11 @@ def read_summary(folder):
     return pd.read_csv(os.path.join(folder, "summary.csv"), dtype={"point_id": str}).set_index("point_id")
 
 
-def assert_same_number(actual, expected, what):
+def assert_same_number(actual, expected, description):
     if math.isnan(expected):
-        assert math.isnan(actual), f"{what}: expected NA, got {actual}"
+        assert math.isnan(actual), f"{description}: expected NA, got {actual}"
     else:
-        assert actual == pytest.approx(expected, rel=1e-12, abs=1e-15), what
+        assert actual == pytest.approx(expected, rel=1e-12, abs=1e-15), description
 
 
 @pytest.mark.parametrize("case", ["regression", "classification"])
@@ -152,8 +152,8 @@ def test_summary_agrees_with_inspect(binary, regression_file, regression_report)
         assert int(cells["diverged"]) == row["runs_diverged"]
         for inspect_column, report_column in columns.items():
             value = row[report_column]
-            shown = "-" if math.isnan(value) else f"{value:.4g}"
-            assert shown == cells[inspect_column], f"{point_id} {report_column}"
+            formatted = "-" if math.isnan(value) else f"{value:.4g}"
+            assert formatted == cells[inspect_column], f"{point_id} {report_column}"
 
 
 def test_unknown_point_rejected(regression_file, tmp_path):
