@@ -59,6 +59,22 @@ Contents subtree(const Contents& contents, const std::string& group) {
   return out;
 }
 
+// Starts `nclab ARGS...` in `folder`, sends SIGKILL `delay` after the results file exists, and
+// returns how the process ended (it may finish before the kill).
+ProcessResult run_and_kill(const std::vector<std::string>& args, const std::filesystem::path& folder,
+                           std::chrono::microseconds delay) {
+  std::vector<std::string> argv = {nclab_binary().string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  ChildProcess child(argv, in_folder(folder));
+  const auto give_up = Clock::now() + std::chrono::seconds(60);
+  while (!std::filesystem::exists(folder / kFileName) && !child.finished() && Clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  std::this_thread::sleep_for(delay);
+  child.send_signal(SIGKILL);
+  return child.wait();
+}
+
 class SweepResume : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -86,17 +102,17 @@ Contents* SweepResume::reference_ = nullptr;
 double SweepResume::reference_seconds_ = 0;
 
 // Checks the file a killed sweep left: it opens, and every run its grid lists as stored has exactly
-// the reference's contents, read through the HDF5 C API and through h5py. Adds the number of stored
-// runs and the file's layout to `moments`.
-void check_killed_file(const std::filesystem::path& file, const Contents& reference, std::string& moments) {
+// the reference's contents, read through the HDF5 C API and through h5py. Sets `stored` to the number
+// of stored runs, followed by "c" when the file is consolidated.
+void check_killed_file(const std::filesystem::path& file, const Contents& reference, std::string& stored) {
   Contents c_api;
   ASSERT_NO_THROW(c_api = hdf5_contents(file)) << "the HDF5 C API cannot read the file left by the kill";
   std::vector<StoredRun> runs;
   ASSERT_NO_THROW(runs = stored_runs(file));
   ASSERT_EQ(runs.size(), 30u);
-  std::size_t stored = 0;
-  for (const StoredRun& run : runs) stored += run.status == "pending" ? 0 : 1;
-  moments += " " + std::to_string(stored) + (decode_strings(c_api.at("/@layout")).front() == "index" ? "" : "c");
+  std::size_t stored_count = 0;
+  for (const StoredRun& run : runs) stored_count += run.status == "pending" ? 0 : 1;
+  stored = std::to_string(stored_count) + (decode_strings(c_api.at("/@layout")).front() == "index" ? "" : "c");
 
   Contents h5py;
   bool have_h5py = false;
@@ -138,17 +154,7 @@ TEST_F(SweepResume, SigkillThenResumeMatchesUninterrupted) {
     ScratchFolder folder("resume-trial");
     const auto file = folder / kFileName;
 
-    std::vector<std::string> argv = {nclab_binary().string()};
-    const std::vector<std::string> sweep = thirty_run_sweep();
-    argv.insert(argv.end(), sweep.begin(), sweep.end());
-    ChildProcess child(argv, in_folder(folder.path()));
-    const auto give_up = Clock::now() + std::chrono::seconds(60);
-    while (!std::filesystem::exists(file) && !child.finished() && Clock::now() < give_up) {
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
-    }
-    std::this_thread::sleep_for(std::chrono::microseconds(delay_us(random)));
-    child.send_signal(SIGKILL);
-    const ProcessResult first = child.wait();
+    const ProcessResult first = run_and_kill(thirty_run_sweep(), folder.path(), std::chrono::microseconds(delay_us(random)));
     if (first.signal == SIGKILL) {
       ++killed;
     } else {
@@ -156,7 +162,20 @@ TEST_F(SweepResume, SigkillThenResumeMatchesUninterrupted) {
     }
 
     ASSERT_TRUE(std::filesystem::exists(file)) << "the results file existed before the kill";
-    check_killed_file(file, *reference_, moments);
+    std::string stored;
+    check_killed_file(file, *reference_, stored);
+    moments += " " + stored;
+
+    // Every second trial kills the resumed sweep as well, before the resume that completes it.
+    if (trial % 2 == 1) {
+      const ProcessResult second =
+          run_and_kill(with_resume(thirty_run_sweep()), folder.path(), std::chrono::microseconds(delay_us(random)));
+      if (second.signal != SIGKILL) {
+        ASSERT_EQ(second.exit_status, 0) << second.describe();
+      }
+      check_killed_file(file, *reference_, stored);
+      moments += "/" + stored;
+    }
 
     const ProcessResult resumed = run_nclab(with_resume(thirty_run_sweep()), in_folder(folder.path()));
     ASSERT_EQ(resumed.exit_status, 0) << resumed.describe();
@@ -167,7 +186,8 @@ TEST_F(SweepResume, SigkillThenResumeMatchesUninterrupted) {
         << "the resumed file differs from the uninterrupted one";
   }
   EXPECT_GE(killed, 1) << "no trial killed the sweep before it finished; the kill moments are too late";
-  // For example "runs stored at each kill: 0 7 19 30c", where c marks a consolidated file.
+  // For example "runs stored at each kill: 0 7/21 19 30c". "7/21" is a kill that left 7 runs and a
+  // kill of the resumed sweep that left 21, and "c" marks a consolidated file.
   std::cout << "[ SIGKILL  ] " << killed << " of " << trials << " trials killed; runs stored at each kill:" << moments
             << "\n";
 }
