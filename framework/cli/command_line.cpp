@@ -9,6 +9,7 @@
 #include "framework/cli/suggest.hpp"
 #include "framework/cli/value_list.hpp"
 #include "framework/core/error.hpp"
+#include "framework/model/registry.hpp"
 
 namespace po = boost::program_options;
 
@@ -169,6 +170,14 @@ void check_applicability(const ParsedOptions& parsed, const std::vector<OptionSp
   }
 }
 
+// An unknown model would otherwise surface as "--hidden does not apply to --model=NAME", which hides
+// the real mistake; ModelRegistry::find names every known model.
+void check_model_names(const ParsedOptions& parsed, const std::vector<OptionSpec>& table) {
+  const OptionSpec* spec = find_option(table, "model");
+  if (spec == nullptr) return;
+  for (const auto& name : values_of(spec, parsed.get("model"))) ModelRegistry::instance().find(name);
+}
+
 }  // namespace
 
 const std::string& ParsedOptions::get(const std::string& name) const {
@@ -283,6 +292,7 @@ ParsedOptions parse_training_options(const std::string& command, const std::vect
   if (parsed.help) return parsed;
 
   for (const auto& spec : table) check_value(spec, parsed.values[spec.name], allow_lists);
+  check_model_names(parsed, table);
   check_applicability(parsed, table);
   return parsed;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "framework/cli/commands.hpp"
+#include "framework/cli/suggest.hpp"
 #include "framework/core/error.hpp"
 
 namespace {
@@ -40,7 +41,9 @@ int main(int argc, char** argv) {
     if (command == "models") return nclab::run_models_command(args);
     if (command == "train" || command == "sweep") return nclab::run_training_command(command, args);
     if (command == "inspect") return nclab::run_inspect_command(args);
-    std::cerr << "nclab: unknown command '" << command << "'\n\n" << kUsage;
+    const std::string suggestion = nclab::closest_name(command, {"train", "sweep", "inspect", "models"});
+    std::cerr << "nclab: unknown command '" << command << "'"
+              << (suggestion.empty() ? "" : ": did you mean '" + suggestion + "'?") << "\n\n" << kUsage;
     return 2;
   } catch (const nclab::InputError& error) {
     std::cerr << "nclab " << command << ": error: " << error.what() << "\n";

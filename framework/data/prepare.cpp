@@ -92,10 +92,13 @@ std::vector<int> gather_labels(const std::vector<int>& labels, const std::vector
 
 PreparedData prepare(const Dataset& dataset, const Split& split, const PrepareOptions& options) {
   check_split_rows(dataset, split);
-  if (dataset.task == Task::classification) check_test_labels_seen(dataset, split);
+  // A reconstruction is a regression on the inputs whatever the target column holds, so its classes
+  // neither need to occur in training nor become labels.
+  const bool classification = dataset.task == Task::classification && !options.reconstruct_inputs;
+  if (classification) check_test_labels_seen(dataset, split);
 
   PreparedData prepared;
-  prepared.task = dataset.task;
+  prepared.task = classification ? Task::classification : Task::regression;
   prepared.train_rows = split.train;
   prepared.test_rows = split.test;
   prepared.train_inputs = gather_rows(dataset.inputs, split.train);
@@ -113,7 +116,7 @@ PreparedData prepare(const Dataset& dataset, const Split& split, const PrepareOp
   standardize(prepared.standardizer, prepared.train_inputs);
   standardize(prepared.standardizer, prepared.test_inputs);
 
-  if (dataset.task == Task::classification) {
+  if (classification) {
     prepared.label_names = dataset.label_names;
     prepared.train_labels = gather_labels(dataset.labels, split.train);
     prepared.test_labels = gather_labels(dataset.labels, split.test);
@@ -122,7 +125,7 @@ PreparedData prepare(const Dataset& dataset, const Split& split, const PrepareOp
   if (options.reconstruct_inputs) {
     prepared.train_targets = prepared.train_inputs;
     prepared.test_targets = prepared.test_inputs;
-  } else if (dataset.task == Task::classification) {
+  } else if (classification) {
     prepared.train_targets = one_hot(prepared.train_labels, dataset.class_count());
     prepared.test_targets = one_hot(prepared.test_labels, dataset.class_count());
   } else {

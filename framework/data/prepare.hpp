@@ -6,13 +6,14 @@
 namespace nclab {
 
 struct PrepareOptions {
-  // For models that reconstruct their input (autoencoders): the targets are the standardised inputs.
+  // For models that reconstruct their input (autoencoders): the targets are the standardised inputs
+  // and the prepared task is regression, even for a classification dataset.
   bool reconstruct_inputs = false;
 };
 
 // Builds the train and test parts of `split`:
-//   1. For classification, every test class must occur in training (else InputError, see
-//      check_test_labels_seen).
+//   1. For classification without reconstruct_inputs, every test class must occur in training (else
+//      InputError, see check_test_labels_seen).
 //   2. Missing inputs (NaN, present only with MissingPolicy::impute) become the training part's column
 //      means, in both parts.
 //   3. Inputs are standardised with the mean and population standard deviation of the training part

@@ -178,11 +178,22 @@ std::unique_ptr<ResultStore> ResultStore::resume(const std::filesystem::path& fi
                      " does not exist. Drop --resume to start a new sweep there.");
   }
   // Lock first, so that no other process rewrites FILE between reading it and resuming it.
-  durable::FileLock lock = lock_parts_folder(file);
-  SweepIndex index = read_sweep_index(file);
-  check_same_grid(file, index, grid);
-
   const std::filesystem::path parts = parts_folder_of(file);
+  const bool parts_existed = std::filesystem::exists(parts);
+  durable::FileLock lock = lock_parts_folder(file);
+  SweepIndex index;
+  try {
+    index = read_sweep_index(file);
+    check_same_grid(file, index, grid);
+  } catch (...) {
+    // A rejected resume leaves no FILE.parts/ beside a file that had none (a consolidated file).
+    if (!parts_existed) {
+      std::error_code ignored;
+      std::filesystem::remove_all(parts, ignored);
+    }
+    throw;
+  }
+
   const std::filesystem::path folder = file.parent_path().empty() ? "." : file.parent_path();
   const bool consolidated = index.layout == kLayoutConsolidated;
   std::set<std::string> referenced;

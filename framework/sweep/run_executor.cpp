@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <set>
+#include <tuple>
 
 #include "framework/cli/value_list.hpp"
 #include "framework/core/error.hpp"
+#include "framework/core/format.hpp"
 #include "framework/core/log.hpp"
 #include "framework/core/rng.hpp"
 #include "framework/data/loader.hpp"
@@ -160,8 +162,12 @@ PreparedData RunExecutor::prepared_data_for(const RunSpec& run, const Dataset& d
   return prepare(dataset, splits.at(index), prepare_options);
 }
 
-TrainingConfig RunExecutor::training_config(const RunSpec& run, Task task) const {
+TrainingConfig RunExecutor::training_config(const RunSpec& run, Task dataset_task) const {
   TrainingConfig config;
+  config.model = setting(run, "model", "mlp");
+  const ModelEntry& entry = ModelRegistry::instance().find(config.model);
+  // A model that reconstructs its input trains a regression whatever the dataset's task (see prepare()).
+  const Task task = entry.reconstructs_input ? Task::regression : dataset_task;
   config.method = parse_method(setting(run, "method", "independent"));
   config.lambda = number_setting(run, "lambda", 0);
   config.gamma = number_setting(run, "gamma", 0);
@@ -174,14 +180,16 @@ TrainingConfig RunExecutor::training_config(const RunSpec& run, Task task) const
   config.schedule.factor = number_setting(run, "step-factor", 0.5);
   const std::string loss = setting(run, "loss", "se");
   config.loss = loss == "ce" ? LossKind::cross_entropy : LossKind::squared_error;
+  if (config.loss == LossKind::cross_entropy && entry.reconstructs_input) {
+    throw InputError("--loss ce needs a classification task, but model '" + config.model +
+                     "' reconstructs its inputs, a regression: use --loss se");
+  }
   if (config.loss == LossKind::cross_entropy && task != Task::classification) {
     throw InputError("--loss ce needs a classification task, but " + setting(run, "data") +
                      " is a regression task: use --loss se or --task classification");
   }
 
   config.members = static_cast<std::size_t>(number_setting(run, "members", 1));
-  config.model = setting(run, "model", "mlp");
-  const ModelEntry& entry = ModelRegistry::instance().find(config.model);
   for (const auto& option : entry.options) {
     config.model_options[option.name] = number_setting(run, option.name, option.default_value);
   }
@@ -208,17 +216,48 @@ TrainingConfig RunExecutor::training_config(const RunSpec& run, Task task) const
 }
 
 void RunExecutor::check_runs(const std::vector<RunSpec>& runs) {
-  std::set<std::pair<std::uint64_t, std::uint64_t>> prepared;
+  // The shape of each distinct (data, fold, seed, reconstruction) part, prepared once.
+  struct PartShape {
+    std::size_t inputs = 0;
+    std::size_t outputs = 0;
+    Task task = Task::regression;
+  };
+  std::map<std::tuple<std::uint64_t, std::uint64_t, bool>, PartShape> shapes;
+  std::set<std::string> checked_members;
   for (const auto& run : runs) {
     const auto dataset = dataset_for(run);
     const TrainingConfig config = training_config(run, dataset->task);
     validate_training_config(config);
     const ModelEntry& entry = ModelRegistry::instance().find(config.model);
-    // Preparing each distinct (data, fold, seed) once catches a fold without some class in training,
-    // or a column to impute without values, before any run starts.
-    if (prepared.insert({stream_key(run), run.seed}).second) {
-      prepared_data_for(run, *dataset, entry.reconstructs_input);
+    // Preparing each distinct part once catches a fold without some class in training, or a column
+    // to impute without values, before any run starts.
+    const auto key = std::make_tuple(stream_key(run), run.seed, entry.reconstructs_input);
+    auto shape = shapes.find(key);
+    if (shape == shapes.end()) {
+      const PreparedData data = prepared_data_for(run, *dataset, entry.reconstructs_input);
+      shape = shapes.emplace(key, PartShape{data.train_inputs.cols(), data.train_targets.cols(), data.task}).first;
     }
+    check_member(config, shape->second.inputs, shape->second.outputs, shape->second.task, checked_members);
+  }
+}
+
+// Builds one member of each distinct model configuration, so that options the model rejects only when
+// it is built (an autoencoder asked for softmax outputs) fail before training, as invalid input.
+void RunExecutor::check_member(const TrainingConfig& config, std::size_t inputs, std::size_t outputs, Task task,
+                               std::set<std::string>& checked) {
+  std::string key = config.model + "\n" + to_string(config.output_activation) + "\n" + std::to_string(inputs) +
+                    "\n" + std::to_string(outputs) + "\n";
+  for (const auto& [name, value] : config.model_options) key += name + "=" + format_number(value) + "\n";
+  if (!checked.insert(key).second) return;
+
+  const ModelRegistry& registry = ModelRegistry::instance();
+  const ModelConfig model_config =
+      registry.make_config(config.model, inputs, outputs, config.output_activation, config.model_options);
+  const std::unique_ptr<Model> member = registry.create(config.model, model_config);
+  if (task == Task::classification && member->output_activation() != Activation::softmax) {
+    throw InputError("classification needs members with softmax outputs, but model '" + config.model +
+                     "' builds members with " + to_string(member->output_activation()) +
+                     " outputs: remove --output or pass --output softmax");
   }
 }
 

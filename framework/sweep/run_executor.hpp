@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,15 +23,17 @@ class RunExecutor {
   RunExecutor(std::string data_dir, bool allow_unstable);
 
   // Checks every run before anything trains: builds each TrainingConfig and validates it, loads each
-  // distinct dataset and checks that its splits exist. Throws InputError for the first bad run, so
-  // that invalid input fails at once with exit status 2 instead of as many failed runs.
+  // distinct dataset, checks that its splits exist and builds one member of each distinct model
+  // configuration. Throws InputError for the first bad run, so that invalid input fails at once with
+  // exit status 2 instead of as many failed runs.
   void check_runs(const std::vector<RunSpec>& runs);
 
   // Trains one run. Throws on failure; the scheduler stores the run as failed.
   RunRecord execute(const RunSpec& run);
 
-  // The TrainingConfig of a run (the output activation needs the dataset's task).
-  TrainingConfig training_config(const RunSpec& run, Task task) const;
+  // The TrainingConfig of a run (the output activation needs the dataset's task; a model that
+  // reconstructs its input trains a regression whatever `dataset_task` is).
+  TrainingConfig training_config(const RunSpec& run, Task dataset_task) const;
 
   // Key of the random streams of a run: a hash of its data settings and fold, so that runs differing
   // only in penalty settings start from the same weights and see the same pattern order.
@@ -39,6 +42,8 @@ class RunExecutor {
  private:
   std::shared_ptr<const Dataset> dataset_for(const RunSpec& run);
   PreparedData prepared_data_for(const RunSpec& run, const Dataset& dataset, bool reconstruct_inputs);
+  static void check_member(const TrainingConfig& config, std::size_t inputs, std::size_t outputs, Task task,
+                           std::set<std::string>& checked);
 
   std::string data_dir_;
   bool allow_unstable_;

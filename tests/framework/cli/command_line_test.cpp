@@ -72,6 +72,15 @@ TEST(ParseOptions, ModelOptionNeedsItsModel) {
   EXPECT_NE(message.find("--hidden does not apply"), std::string::npos) << message;
 }
 
+// An unknown model is the mistake to report, not the model options that then apply to nothing.
+TEST(ParseOptions, UnknownModelNamedBeforeItsOptions) {
+  const std::string message = error_of({"--data", "x", "--model", "resnet", "--hidden", "5"});
+  EXPECT_NE(message.find("unknown model 'resnet'"), std::string::npos) << message;
+  EXPECT_NE(message.find("perceptron"), std::string::npos) << message;
+  const std::string in_list = error_of({"--data", "x", "--model", "mlp,resnet", "--hidden", "5"});
+  EXPECT_NE(in_list.find("unknown model 'resnet'"), std::string::npos) << in_list;
+}
+
 TEST(ParseOptions, BoundsAndChoicesAreChecked) {
   EXPECT_NE(error_of({"--data", "x", "--members", "0"}).find("outside its bounds"), std::string::npos);
   EXPECT_NE(error_of({"--data", "x", "--epochs", "2.5"}).find("whole number"), std::string::npos);

@@ -137,6 +137,25 @@ TEST(Prepare, ReconstructionTargetsAreStandardisedInputs) {
   EXPECT_EQ(prepared.train_targets.cols(), 2u);
 }
 
+// An autoencoder on a classification file reconstructs its inputs: a regression that ignores the
+// classes, even one that never occurs in training.
+TEST(Prepare, ReconstructionOfClassificationDataIsRegression) {
+  Dataset data = regression_dataset({{1, 5}, {2, 7}, {3, 6}, {8, 1}}, {0, 0, 0, 0});
+  data.task = Task::classification;
+  data.targets = Matrix();
+  data.labels = {0, 0, 0, 1};
+  data.label_names = {"no", "yes"};
+  PrepareOptions options;
+  options.reconstruct_inputs = true;
+  const PreparedData prepared = prepare(data, Split{{0, 1, 2}, {3}, "holdout"}, options);
+  EXPECT_EQ(prepared.task, Task::regression);
+  EXPECT_TRUE(prepared.train_labels.empty());
+  EXPECT_TRUE(prepared.test_labels.empty());
+  EXPECT_TRUE(prepared.label_names.empty());
+  EXPECT_EQ(prepared.train_targets.storage(), prepared.train_inputs.storage());
+  EXPECT_EQ(prepared.test_targets.cols(), 2u);
+}
+
 TEST(Prepare, RowInBothPartsRejected) {
   const Dataset data = regression_dataset({{1}, {2}, {3}}, {0, 0, 0});
   EXPECT_THROW(prepare(data, Split{{0, 1}, {1, 2}, "holdout"}), std::invalid_argument);

@@ -256,6 +256,25 @@ TEST(ResultStore, ResumeRejectsDifferentRunId) {
   EXPECT_TRUE(contains(message, "--out")) << message;
 }
 
+// Resume locks FILE.parts/lock before it compares grids; a rejected resume of a consolidated file
+// must not leave that folder behind.
+TEST(ResultStore, RejectedResumeLeavesNoPartsFolder) {
+  TemporaryFolder folder;
+  const auto file = folder / "results.h5";
+  const auto grid = test::fixture_grid(3);
+  {
+    auto store = ResultStore::create(file, test::fixture_metadata(), grid);
+    for (const GridRun& run : grid) store->submit(test::fixture_record(run));
+    store->finish();
+  }
+  const std::string before = read_bytes(file);
+  const std::string message =
+      input_error_message([&] { ResultStore::resume(file, test::fixture_metadata(), test::fixture_grid(4)); });
+  EXPECT_TRUE(contains(message, "cannot resume")) << message;
+  EXPECT_EQ(read_bytes(file), before);
+  EXPECT_FALSE(std::filesystem::exists(folder / "results.h5.parts"));
+}
+
 TEST(ResultStore, ResumeRejectsMissingAndForeignFiles) {
   TemporaryFolder folder;
   const auto grid = test::fixture_grid(2);
