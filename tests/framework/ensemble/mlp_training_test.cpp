@@ -20,7 +20,7 @@ using testing::expect_identical_records;
 
 constexpr std::uint64_t kRunKey = 99;
 
-// 14 inputs and 2 classes, the shape of the 14-10-2 networks of the NCL experiments.
+// 14 inputs and 2 classes, as for the 14-10-2 MLP on the 14-feature Australian credit data.
 const PreparedData& classification_data() {
   static const PreparedData data = testing::make_classification_data(200, 80, 14, 2, 51);
   return data;
@@ -146,7 +146,7 @@ TEST(MlpTraining, StepsAllocateNothing) {
     members.concurrent_step(data.train_inputs.view().rows_range(first, rows),
                             data.train_targets.view().rows_range(first, rows), penalty);
   };
-  // The first steps of each batch size size the models' workspaces.
+  // The first step at each batch size allocates the models' workspaces.
   step(0, 8, ncl);
   step(0, 1, ncl);
 
