@@ -1,6 +1,6 @@
 // Central finite differences of every penalised member loss, with respect to the member outputs (or
 // logits for cross-entropy) and to the member parameters through a real softmax or identity model.
-// ncl holds F constant (Liu & Yao); ncl-exact recomputes F from the perturbed output, which checks the
+// ncl keeps F constant (Liu & Yao); ncl-exact recomputes F from the perturbed output, which checks the
 // coupling term 2 gamma (1 - 1/M)(F_i - F).
 
 #include <gtest/gtest.h>
