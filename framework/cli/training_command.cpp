@@ -71,7 +71,7 @@ int run_training_command(const std::string& command, const std::vector<std::stri
   }
 
   configure_blas_single_threaded();
-  log_message(LogLevel::debug, "OpenBLAS: " + blas_configuration());
+  log_message(LogLevel::info, "OpenBLAS single-threaded inside tasks: " + blas_configuration());
 
   const SweepPlan plan = expand_grid(options, table);
   RunExecutor executor(options.get("data-dir"), options.flag("allow-unstable"));

@@ -35,8 +35,8 @@ void silence_automatic_error_printing();
 // Formats the calling thread's current HDF5 error stack and clears it.
 std::string take_error_stack();
 
-// Serialises HDF5 use inside this process: the writer thread holds it while it writes, readers while
-// they read.
+// Serialises HDF5 use inside this process. The writer thread locks it while it writes, and readers
+// lock it while they read.
 std::recursive_mutex& hdf5_mutex();
 
 // Throws Hdf5Error when `status` is negative; returns it otherwise (H5Lexists and friends return a

@@ -28,8 +28,8 @@ struct InspectRow {
   std::size_t runs_failed = 0;
   // kMetricErrorRate or kMetricNrmse; empty when the point has no complete run.
   std::string metric;
-  // Over the complete runs (folds and seeds). The standard deviation is the sample one (n - 1 in the
-  // denominator) and NaN with fewer than two runs; every value is NaN without complete runs.
+  // Statistics over the complete runs (folds and seeds), all NaN when the point has none. The standard
+  // deviation is the sample one (n - 1 in the denominator), so it is NaN with fewer than two runs.
   double ensemble_test_error_mean = std::numeric_limits<double>::quiet_NaN();
   double ensemble_test_error_std = std::numeric_limits<double>::quiet_NaN();
   // Mean over runs and members of the members' final-epoch test error.
@@ -47,7 +47,7 @@ struct InspectReport {
   std::size_t runs_total = 0;
   std::size_t runs_stored = 0;     // runs with a stored record, whatever their status
   // Settings that tell the grid points apart: constant within every point and different between at
-  // least two points. Seed and fold vary within a point and so never appear.
+  // least two points. Seed and fold, which usually vary within a point, are then left out.
   std::vector<std::string> setting_names;
   std::vector<InspectRow> rows;    // one per grid point, in the order of the point's first run
 };

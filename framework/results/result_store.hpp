@@ -51,7 +51,7 @@ class ResultStore {
                                              std::vector<GridRun> grid, StoreOptions options = {});
 
   // Continues the sweep stored in `file` (either form). Throws InputError when `file` is missing, is not
-  // an nclab results file, or holds a different grid (other run ids, another order or count). The
+  // an nclab results file, or contains a different grid (other run ids, another order or count). The
   // stored metadata stays; this session's time and command line are added as resumed_at and
   // resume_command_lines.
   static std::unique_ptr<ResultStore> resume(const std::filesystem::path& file, const SweepMetadata& metadata,

@@ -72,7 +72,7 @@ void check_output_path(const std::filesystem::path& file, bool overwrite) {
                      " exists and is not a folder. Remove it or choose another --out path.");
   }
   if (!std::filesystem::exists(file) && holds_run_files(parts) && !overwrite) {
-    throw InputError("folder " + quoted(parts) + " holds per-run files of an earlier sweep but " + quoted(file) +
+    throw InputError("folder " + quoted(parts) + " contains per-run files of an earlier sweep but " + quoted(file) +
                      " is missing. Remove the folder, pass --overwrite to discard it, or choose another --out path.");
   }
 }
@@ -93,7 +93,7 @@ durable::FileLock lock_parts_folder(const std::filesystem::path& file) {
     throw InputError("cannot write results file " + quoted(file) + ": " + error.what() + ". Choose a writable --out path.");
   }
   if (!lock) {
-    throw InputError("results file " + quoted(file) + " is being written by another nclab process (it holds " +
+    throw InputError("results file " + quoted(file) + " is being written by another nclab process (it has locked " +
                      quoted(parts / "lock") + "). Wait for it to finish or choose another --out path.");
   }
   return std::move(*lock);

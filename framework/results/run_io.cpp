@@ -14,8 +14,8 @@ namespace {
 
 using hdf5::Handle;
 
-// The text of each Activation as stored in the file; kept here so that the store depends only on the
-// enum, not on the model library's formatting.
+// The text of each Activation as stored in the file. It is defined here, so the stored names depend on
+// this file only and not on how the model library formats activations.
 std::string activation_text(Activation activation) {
   switch (activation) {
     case Activation::identity: return "identity";

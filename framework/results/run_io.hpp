@@ -9,9 +9,10 @@
 
 namespace nclab {
 
-// Checks what the writer relies on: a run id usable as a file and group name, unique setting names,
-// layer layouts that cover each member's parameter buffer exactly once, snapshots that match the final
-// layouts, and test outputs of one shape. Throws RuntimeFailure naming the run and the problem.
+// Checks what the writer relies on, and throws RuntimeFailure naming the run and the problem otherwise.
+// The run id must be usable as a file and group name, and setting names must be unique. Layer layouts
+// must cover each member's parameter buffer exactly once, snapshots must match the final layouts, and
+// every member's test outputs must have one shape.
 void validate_run_record(const RunRecord& record);
 
 // Creates the group `name` under `parent` and writes `record` into it. The contents depend only on

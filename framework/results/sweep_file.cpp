@@ -218,8 +218,8 @@ void write_consolidated_file(const std::filesystem::path& target, const SweepInd
   Handle file = hdf5::create_file(target);
   write_header(file.get(), index);
 
-  // One source file is open at a time: an open HDF5 file holds about a megabyte of metadata cache, too
-  // much to keep per run. Runs copied from a previously consolidated file share one source, which
+  // One source file is open at a time, because an open HDF5 file keeps about a megabyte of metadata
+  // cache, too much to keep per run. Runs copied from a previously consolidated file share one source, which
   // stays open across consecutive runs.
   std::string source_name;
   Handle source;

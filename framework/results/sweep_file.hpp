@@ -18,7 +18,7 @@ inline constexpr std::int64_t kResultsFormatVersion = 1;
 inline constexpr const char* kLayoutIndex = "index";
 inline constexpr const char* kLayoutConsolidated = "consolidated";
 
-// Where a stored run group lives.
+// Location of a stored run group.
 struct RunLocation {
   // File name relative to the results file's folder; empty for a group inside the results file.
   std::string file;

@@ -3,14 +3,12 @@
 // durable, "log MESSAGE" for the store's log lines and "finished" after finish() returns.
 //
 // Usage: nclab_results_crash_writer --out FILE --runs N [--resume] [--delay-ms MS] [--patterns P]
-//                                   [--fail INDEX]...
 
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
-#include <set>
 #include <string>
 #include <thread>
 
@@ -39,7 +37,6 @@ int main(int argc, char** argv) {
   bool resume = false;
   int delay_ms = 0;
   nclab::test::FixtureShape shape;
-  std::set<std::size_t> failing;
   for (int i = 1; i < argc; ++i) {
     const std::string argument = argv[i];
     const bool has_value = i + 1 < argc;
@@ -53,16 +50,13 @@ int main(int argc, char** argv) {
       delay_ms = std::stoi(argv[++i]);
     } else if (argument == "--patterns" && has_value) {
       shape.test_patterns = std::stoul(argv[++i]);
-    } else if (argument == "--fail" && has_value) {
-      failing.insert(std::stoul(argv[++i]));
     } else {
       std::cerr << "invalid argument '" << argument << "'\n";
       return 2;
     }
   }
   if (out.empty() || runs == 0) {
-    std::cerr << "usage: nclab_results_crash_writer --out FILE --runs N [--resume] [--delay-ms MS] [--patterns P]"
-                 " [--fail INDEX]...\n";
+    std::cerr << "usage: nclab_results_crash_writer --out FILE --runs N [--resume] [--delay-ms MS] [--patterns P]\n";
     return 2;
   }
 
@@ -79,8 +73,7 @@ int main(int argc, char** argv) {
     for (const nclab::GridRun& run : grid) {
       if (store->final_runs().contains(run.run_id)) continue;
       std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-      const auto status = failing.contains(run.run_index) ? nclab::RunStatus::failed : nclab::RunStatus::complete;
-      store->submit(nclab::test::fixture_record(run, shape, status));
+      store->submit(nclab::test::fixture_record(run, shape));
     }
     store->finish();
     print_line("finished");

@@ -2,10 +2,10 @@
 // Canonical text of every dataset and attribute in an HDF5 file, read through the HDF5 C API, for
 // comparing files value by value. dump_hdf5.py writes the same text through h5py.
 //
-// Keys are object paths ("/runs/ID/metrics/test_loss") or attribute paths ("/runs/ID@status"); each
-// value is "SHAPE|TYPE|VALUES": SHAPE is "scalar" or dimensions joined by 'x', TYPE one of f8, i4, i8,
-// u8, str, and VALUES the elements joined by ',' (floats as the 16 hex digits of their bits, integers
-// in decimal, strings as the hex of their UTF-8 bytes). External links are followed.
+// Keys are object paths ("/runs/ID/metrics/test_loss") or attribute paths ("/runs/ID@status"). Each
+// value is "SHAPE|TYPE|VALUES". SHAPE is "scalar" or the dimensions joined by 'x', and TYPE is one of
+// f8, i4, i8, u8 and str. VALUES are the elements joined by ',': floats as the 16 hex digits of their
+// bits, integers in decimal, strings as the hex of their UTF-8 bytes. External links are followed.
 
 #include <hdf5.h>
 

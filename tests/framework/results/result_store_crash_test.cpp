@@ -1,7 +1,8 @@
-// Crash safety of the result store with real processes: a helper writes records slowly, the test kills
-// it with SIGKILL at random moments, then checks that the file opens (HDF5 C API and h5py), that every
-// run reported as stored is intact, and that a resumed sweep ends with the same datasets as an
-// uninterrupted one. NCLAB_LONG_TESTS=1 raises the number of kills; NCLAB_CRASH_SEED picks the moments.
+// Crash safety of the result store with real processes. A helper writes records slowly and the test
+// kills it with SIGKILL at random moments. The test then checks that the file opens (HDF5 C API and
+// h5py) and that every run reported as stored is intact. Finally a resumed sweep must end with the
+// same datasets as an uninterrupted one. NCLAB_LONG_TESTS=1 raises the number of kills from 4 to 24,
+// and NCLAB_CRASH_SEED picks the moments.
 
 #include <fcntl.h>
 #include <poll.h>

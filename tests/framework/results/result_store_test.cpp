@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "framework/results/result_store.hpp"
+#include "nclab/version.hpp"
 #include "framework/results/sweep_file.hpp"
 #include "tests/framework/results/record_fixtures.hpp"
 #include "tests/framework/results/results_test_support.hpp"
@@ -445,6 +446,35 @@ TEST(ResultStore, ConcurrentSubmitsAreAllStored) {
   for (std::size_t r = 0; r < grid.size(); ++r) {
     test::expect_same_record(test::fixture_record(grid[r]), read_run(folder / "results.h5", grid[r].run_id));
   }
+}
+
+TEST(ResultStore, EmptyGridGivesValidFile) {
+  TemporaryFolder folder;
+  auto store = ResultStore::create(folder / "results.h5", test::fixture_metadata(), {});
+  store->finish();
+  const SweepIndex index = read_sweep_index(folder / "results.h5");
+  EXPECT_EQ(index.layout, kLayoutConsolidated);
+  EXPECT_TRUE(index.grid.empty());
+}
+
+TEST(SweepMetadata, FilledFromThisProcess) {
+  const SweepMetadata metadata = make_sweep_metadata("nclab run", "[ensemble]\n");
+  EXPECT_EQ(metadata.command_line, "nclab run");
+  EXPECT_EQ(metadata.configuration, "[ensemble]\n");
+  EXPECT_EQ(metadata.nclab_version, kVersion);
+  EXPECT_EQ(metadata.git_commit, kGitCommit);
+  EXPECT_EQ(metadata.hdf5_version, std::to_string(H5_VERS_MAJOR) + "." + std::to_string(H5_VERS_MINOR) + "." +
+                                       std::to_string(H5_VERS_RELEASE));
+  EXPECT_FALSE(metadata.openblas_config.empty());
+  EXPECT_FALSE(metadata.host.empty());
+}
+
+TEST(SweepMetadata, TimestampIsIso8601Utc) {
+  const std::string timestamp = utc_timestamp();
+  ASSERT_EQ(timestamp.size(), 20u) << timestamp;
+  EXPECT_EQ(timestamp[4], '-');
+  EXPECT_EQ(timestamp[10], 'T');
+  EXPECT_EQ(timestamp[19], 'Z');
 }
 
 }  // namespace

@@ -49,10 +49,10 @@ inline bool same_bits(const std::vector<double>& a, const std::vector<double>& b
   return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
 }
 
-inline void expect_same_matrix(const Matrix& expected, const Matrix& actual, const std::string& what) {
-  EXPECT_EQ(expected.rows(), actual.rows()) << what;
-  EXPECT_EQ(expected.cols(), actual.cols()) << what;
-  EXPECT_TRUE(same_bits(expected.storage(), actual.storage())) << what << " values differ";
+inline void expect_same_matrix(const Matrix& expected, const Matrix& actual, const std::string& label) {
+  EXPECT_EQ(expected.rows(), actual.rows()) << label;
+  EXPECT_EQ(expected.cols(), actual.cols()) << label;
+  EXPECT_TRUE(same_bits(expected.storage(), actual.storage())) << label << " values differ";
 }
 
 inline void expect_same_record(const RunRecord& expected, const RunRecord& actual) {
