@@ -21,11 +21,8 @@ void MomentumSgd::step(std::span<double> parameters, std::span<const double> gra
   const double* g = gradient.data();
   const std::size_t count = velocity_.size();
   if (momentum_ == 0.0) {
-    // Plain SGD: v = -rate g, skipping the multiplication of the zero velocity.
-    for (std::size_t p = 0; p < count; ++p) {
-      v[p] = -rate * g[p];
-      w[p] += v[p];
-    }
+    // Plain SGD: w -= rate g, which equals w += v with v = -rate g bit for bit. The velocity stays 0.
+    for (std::size_t p = 0; p < count; ++p) w[p] -= rate * g[p];
     return;
   }
   for (std::size_t p = 0; p < count; ++p) {

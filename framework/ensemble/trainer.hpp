@@ -72,4 +72,10 @@ RunRecord train_ensemble(const TrainingConfig& config, const PreparedData& data,
                          const MemberFactory& make_member, const TrainingObserver* observer = nullptr,
                          const TrainerOptions& options = {});
 
+// Trains members of the registered model config.model, built with config.model_options and
+// config.output_activation for the data's input and target columns, as the overload above does.
+// Throws InputError for an unknown model or invalid model options.
+RunRecord train_ensemble(const TrainingConfig& config, const PreparedData& data, std::uint64_t run_key,
+                         const TrainingObserver* observer = nullptr, const TrainerOptions& options = {});
+
 }  // namespace nclab

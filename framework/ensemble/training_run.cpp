@@ -15,8 +15,9 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-std::string format_number(double value) {
+std::string six_digits(double value) {
   std::ostringstream out;
+  out.precision(6);
   out << value;
   return out.str();
 }
@@ -153,7 +154,7 @@ void TrainingRun::split_validation() {
   }
   const std::size_t rows = data_.train_inputs.rows();
   if (rows < 2) {
-    throw InputError("early stopping (--validation-fraction " + format_number(config_.validation_fraction) +
+    throw InputError("early stopping (--validation-fraction " + six_digits(config_.validation_fraction) +
                      ") needs at least 2 training patterns, got " + std::to_string(rows));
   }
   const auto requested_rows =
@@ -242,12 +243,12 @@ bool TrainingRun::record_epoch(std::size_t first, std::size_t last, std::size_t 
   std::string cause;
   for (std::size_t i = first; i < last && cause.empty(); ++i) {
     if (!std::isfinite(train.loss[i])) {
-      cause = "the training loss of member index " + std::to_string(i) + " is " + format_number(train.loss[i]);
+      cause = "the training loss of member index " + std::to_string(i) + " is " + six_digits(train.loss[i]);
       break;
     }
     for (double value : members_->member(i).parameters()) {
       if (!std::isfinite(value)) {
-        cause = "a parameter of member index " + std::to_string(i) + " is " + format_number(value);
+        cause = "a parameter of member index " + std::to_string(i) + " is " + six_digits(value);
         break;
       }
     }

@@ -11,7 +11,8 @@
 namespace nclab {
 namespace {
 
-std::string format_number(double value) {
+// Formats a value with 6 significant digits, enough to compare it with a bound in a message.
+std::string six_digits(double value) {
   std::ostringstream out;
   out.precision(6);
   out << value;
@@ -25,7 +26,7 @@ std::string coefficient_option(Method method) { return method == Method::ncl_exa
 
 std::string bound_description(Method method, std::size_t members) {
   if (method == Method::ncl) return "1 (ncl needs lambda in [0, 1])";
-  return "M / (2M - 2) = " + format_number(coefficient_upper_bound(method, members)) + " for M = " +
+  return "M / (2M - 2) = " + six_digits(coefficient_upper_bound(method, members)) + " for M = " +
          std::to_string(members) + " (ncl-exact needs gamma in [0, M / (2M - 2)])";
 }
 
@@ -34,16 +35,16 @@ void validate_optimizer(const TrainingConfig& config) {
   if (config.epochs < 1) reject("--epochs 0 is invalid: training needs at least 1 epoch");
   if (config.batch < 1) reject("--batch 0 is invalid: a step needs at least 1 pattern (1 is online training)");
   if (!(config.learning_rate > 0.0) || !std::isfinite(config.learning_rate)) {
-    reject("--learning-rate " + format_number(config.learning_rate) + " is invalid: it must be a finite value > 0");
+    reject("--learning-rate " + six_digits(config.learning_rate) + " is invalid: it must be a finite value > 0");
   }
   if (!(config.momentum >= 0.0 && config.momentum < 1.0)) {
-    reject("--momentum " + format_number(config.momentum) + " is invalid: it must be in [0, 1)");
+    reject("--momentum " + six_digits(config.momentum) + " is invalid: it must be in [0, 1)");
   }
   if (!(config.init_range > 0.0) || !std::isfinite(config.init_range)) {
-    reject("--init-range " + format_number(config.init_range) + " is invalid: it must be a finite value > 0");
+    reject("--init-range " + six_digits(config.init_range) + " is invalid: it must be a finite value > 0");
   }
   if (!(config.validation_fraction >= 0.0 && config.validation_fraction < 1.0)) {
-    reject("--validation-fraction " + format_number(config.validation_fraction) +
+    reject("--validation-fraction " + six_digits(config.validation_fraction) +
            " is invalid: it must be in [0, 1), where 0 disables early stopping");
   }
   if (config.validation_fraction > 0.0 && config.patience < 1) {
@@ -53,15 +54,15 @@ void validate_optimizer(const TrainingConfig& config) {
 
 void validate_schedule_parameters(const ScheduleConfig& schedule) {
   if (schedule.kind == ScheduleKind::linear && !std::isfinite(schedule.from)) {
-    reject("--schedule-from " + format_number(schedule.from) + " is invalid: it must be finite");
+    reject("--schedule-from " + six_digits(schedule.from) + " is invalid: it must be finite");
   }
   if (schedule.kind == ScheduleKind::exponential && !(std::isfinite(schedule.decay) && schedule.decay >= 0.0)) {
-    reject("--decay " + format_number(schedule.decay) + " is invalid: the decay rate must be finite and >= 0");
+    reject("--decay " + six_digits(schedule.decay) + " is invalid: the decay rate must be finite and >= 0");
   }
   if (schedule.kind == ScheduleKind::step) {
     if (schedule.every < 1) reject("--step-every 0 is invalid: a step schedule needs at least 1 epoch per step");
     if (!(std::isfinite(schedule.factor) && schedule.factor >= 0.0)) {
-      reject("--step-factor " + format_number(schedule.factor) +
+      reject("--step-factor " + six_digits(schedule.factor) +
              " is invalid: the step factor must be finite and >= 0");
     }
   }
@@ -104,12 +105,12 @@ void validate_coefficient(const TrainingConfig& config) {
   const double bound = coefficient_upper_bound(config.method, config.members);
   const std::string method = to_string(config.method);
 
-  if (!std::isfinite(coefficient)) reject(option + " " + format_number(coefficient) + " is invalid: it must be finite");
+  if (!std::isfinite(coefficient)) reject(option + " " + six_digits(coefficient) + " is invalid: it must be finite");
   if (coefficient < 0.0) {
-    reject(option + " " + format_number(coefficient) + " is invalid: the " + method + " coefficient must be >= 0");
+    reject(option + " " + six_digits(coefficient) + " is invalid: the " + method + " coefficient must be >= 0");
   }
   if (coefficient > bound && !config.allow_unstable) {
-    reject(option + " " + format_number(coefficient) + " is above the stable bound " +
+    reject(option + " " + six_digits(coefficient) + " is above the stable bound " +
            bound_description(config.method, config.members) + "; pass --allow-unstable to train with it anyway");
   }
 
@@ -118,8 +119,8 @@ void validate_coefficient(const TrainingConfig& config) {
     const double value = scheduled_coefficient(config.schedule, coefficient, epoch, config.epochs);
     const std::string where = "the " + to_string(config.schedule.kind) + " schedule (" +
                               schedule_option(config.schedule.kind) + " " +
-                              format_number(schedule_option_value(config.schedule)) + ") gives " + option + " " +
-                              format_number(value) + " in epoch " + std::to_string(epoch);
+                              six_digits(schedule_option_value(config.schedule)) + ") gives " + option + " " +
+                              six_digits(value) + " in epoch " + std::to_string(epoch);
     if (!std::isfinite(value) || value < 0.0) {
       reject(where + ", which is invalid: the " + method + " coefficient must be finite and >= 0");
     }

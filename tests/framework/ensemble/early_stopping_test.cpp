@@ -52,7 +52,7 @@ TEST(EarlyStopping, StopsAfterPatienceAndRestoresBestParameters) {
 
   const std::size_t best = first_minimum(record.metrics.validation_loss);
   EXPECT_EQ(record.epochs_completed, best + 1 + config.patience);
-  // Snapshot s holds the parameters after epoch s, so the best epoch's parameters are in snapshot `best`.
+  // Snapshot s contains the parameters after epoch s, so the best epoch's parameters are in snapshot `best`.
   ASSERT_EQ(record.snapshots.size(), record.epochs_completed);
   for (std::size_t i = 0; i < config.members; ++i) {
     EXPECT_EQ(record.final_parameters[i].parameters, record.snapshots[best].members[i]) << "member index " << i;

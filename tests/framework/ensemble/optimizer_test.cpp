@@ -15,6 +15,7 @@ TEST(MomentumSgd, PlainStepFollowsScaledGradient) {
   sgd.step(w, g, 0.25);  // mean gradient (1, -2), step -0.5 (1, -2)
   EXPECT_DOUBLE_EQ(w[0], 0.5);
   EXPECT_DOUBLE_EQ(w[1], -1.0);
+  EXPECT_EQ(sgd.velocity()[0], 0.0);
 }
 
 TEST(MomentumSgd, MomentumAccumulatesVelocity) {

@@ -1,11 +1,12 @@
 // Central finite differences of every penalised member loss, with respect to the member outputs (or
 // logits for cross-entropy) and to the member parameters through a real softmax or identity model.
-// ncl holds F constant (Liu & Yao); ncl-exact recomputes F from the perturbed output, which checks the
+// ncl keeps F constant (Liu & Yao); ncl-exact recomputes F from the perturbed output, which checks the
 // coupling term 2 gamma (1 - 1/M)(F_i - F).
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "framework/core/rng.hpp"
 #include "framework/ensemble/ensemble_members.hpp"
 #include "framework/ensemble/penalties.hpp"
+#include "framework/model/registry.hpp"
 #include "tests/support/linear_model.hpp"
 
 namespace nclab {
@@ -167,9 +169,21 @@ TEST(PenaltyGradientCheck, SoftmaxProbabilitiesSquaredError) { check_output_grad
 
 TEST(PenaltyGradientCheck, SoftmaxLogitsCrossEntropy) { check_output_gradients(LossKind::cross_entropy, true); }
 
-// Parameter-level check: M = 3 linear members on a batch of 4 patterns. The trainer's summed parameter
+// Creates a member with the given inputs, outputs and output activation.
+using ModelMaker = std::function<std::unique_ptr<Model>(std::size_t, std::size_t, Activation)>;
+
+std::unique_ptr<Model> make_linear(std::size_t inputs, std::size_t outputs, Activation activation) {
+  return std::make_unique<testing::LinearModel>(inputs, outputs, activation);
+}
+
+std::unique_ptr<Model> make_mlp(std::size_t inputs, std::size_t outputs, Activation activation) {
+  const ModelRegistry& registry = ModelRegistry::instance();
+  return registry.create("mlp", registry.make_config("mlp", inputs, outputs, activation, {{"hidden", 4}}));
+}
+
+// Parameter-level check: M = 3 members on a batch of 4 patterns. The trainer's summed parameter
 // gradient must equal the finite difference of sum_n e_i(n) with the other members fixed.
-void check_parameter_gradients(Activation activation, LossKind loss) {
+void check_parameter_gradients(Activation activation, LossKind loss, const ModelMaker& make_member = make_linear) {
   const std::size_t members = 3;
   const std::size_t inputs = 2;
   const std::size_t outputs = 3;
@@ -190,7 +204,7 @@ void check_parameter_gradients(Activation activation, LossKind loss) {
   for (const PenaltySettings& settings : penalties_for(loss)) {
     std::vector<std::unique_ptr<Model>> models;
     for (std::size_t i = 0; i < members; ++i) {
-      models.push_back(std::make_unique<testing::LinearModel>(inputs, outputs, activation));
+      models.push_back(make_member(inputs, outputs, activation));
       Rng init = Rng::stream(3, 0, i, StreamPurpose::initialization);
       models.back()->initialize_uniform(init, 1.0);
     }
@@ -243,6 +257,18 @@ TEST(PenaltyGradientCheck, SoftmaxSquaredErrorParameters) {
 
 TEST(PenaltyGradientCheck, SoftmaxCrossEntropyParameters) {
   check_parameter_gradients(Activation::softmax, LossKind::cross_entropy);
+}
+
+TEST(PenaltyGradientCheck, MlpRegressionParameters) {
+  check_parameter_gradients(Activation::identity, LossKind::squared_error, make_mlp);
+}
+
+TEST(PenaltyGradientCheck, MlpSoftmaxSquaredErrorParameters) {
+  check_parameter_gradients(Activation::softmax, LossKind::squared_error, make_mlp);
+}
+
+TEST(PenaltyGradientCheck, MlpSoftmaxCrossEntropyParameters) {
+  check_parameter_gradients(Activation::softmax, LossKind::cross_entropy, make_mlp);
 }
 
 }  // namespace

@@ -60,8 +60,8 @@ TEST(SequentialTraining, AlternateIndicatorLeavesUnpairedMembersAlone) {
   EXPECT_NE(weak.final_parameters[2].parameters, strong.final_parameters[2].parameters);
 }
 
-TEST(SequentialTraining, UnpenalisedMembersMatchConcurrentIndependentTraining) {
-  // Every member starts from its own stream and sees the same pattern orders, so without a penalty the
+TEST(SequentialTraining, UnpenalisedMatchesConcurrentIndependent) {
+  // Every member starts from its own stream and gets the same pattern orders, so without a penalty the
   // order of training does not matter.
   TrainingConfig concurrent = sequential_config(0.0, Indicator::previous);
   concurrent.method = Method::independent;

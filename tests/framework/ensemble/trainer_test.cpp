@@ -55,7 +55,7 @@ RunRecord train(const TrainingConfig& config, const PreparedData& data, std::siz
   return train_ensemble(config, data, kRunKey, linear_members(data), observer, options);
 }
 
-TEST(Trainer, NclWithLambdaZeroIsIndependentBitForBit) {
+TEST(Trainer, NclLambdaZeroMatchesIndependent) {
   for (const PreparedData* data : {&regression_data(), &classification_data()}) {
     for (std::size_t batch : {1u, 7u}) {
       TrainingConfig independent = small_config(Method::independent, 0.0);
@@ -68,7 +68,7 @@ TEST(Trainer, NclWithLambdaZeroIsIndependentBitForBit) {
   }
 }
 
-TEST(Trainer, DecorrelatedWithIndicatorNoneIsIndependentBitForBit) {
+TEST(Trainer, DecorrelatedNoneMatchesIndependent) {
   TrainingConfig independent = small_config(Method::independent, 0.0);
   TrainingConfig decorrelated = small_config(Method::decorrelated, 0.8);
   decorrelated.indicator = Indicator::none;
