@@ -62,7 +62,7 @@ SweepOutcome SweepRanks::run(const std::vector<RunSpec>& runs, const std::functi
     if (end == mpi::CoordinatorEnd::terminated) terminated_ = true;
     if (end == mpi::CoordinatorEnd::failed) {
       // The destructor aborts the job, so this process may never reach main's error message.
-      log_message(LogLevel::error, std::string("rank 0 failed: ") + error.what() + "; aborting the MPI job");
+      log_message(LogLevel::error, std::string("rank 0 failed: ") + error.what() + ". Aborting the MPI job");
     }
     throw;
   }

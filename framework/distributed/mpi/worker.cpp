@@ -45,9 +45,8 @@ class Worker {
       }
     } catch (const std::exception& error) {
       // Rank 0 may be waiting for this rank's records, so only ending the whole job ends the sweep.
-      log_message(LogLevel::error, "rank " + std::to_string(rank_) + " failed: " + error.what() +
-                                       "; runs in progress on this rank: " + runs_in_progress() +
-                                       "; aborting the MPI job");
+      log_message(LogLevel::error, "rank " + std::to_string(rank_) + " failed (runs in progress on this rank: " +
+                                       runs_in_progress() + "): " + error.what() + ". Aborting the MPI job");
       MPI_Abort(MPI_COMM_WORLD, 1);
     }
     return 0;
