@@ -16,7 +16,7 @@ namespace nclab {
 std::vector<std::byte> encode_run_record(const RunRecord& record);
 
 // Rebuilds the record that encode_run_record encoded. Throws RuntimeFailure when `bytes` is truncated,
-// has trailing bytes, comes from another format version or byte order, or holds an impossible size.
+// has trailing bytes, comes from another format version or byte order, or contains an impossible size.
 RunRecord decode_run_record(std::span<const std::byte> bytes);
 
 }  // namespace nclab

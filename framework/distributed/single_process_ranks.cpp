@@ -1,5 +1,5 @@
 // SweepRanks in a build without MPI (NCLAB_MPI=OFF): the process is rank 0 of one rank, and run() is
-// run_scheduled. framework/distributed/mpi/ holds the MPI build's version.
+// run_scheduled. framework/distributed/mpi/ contains the MPI build's version.
 
 #include "framework/core/error.hpp"
 #include "framework/distributed/sweep_ranks.hpp"

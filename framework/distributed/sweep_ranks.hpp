@@ -3,9 +3,10 @@
 // srun --mpi=pmix) started nclab built with NCLAB_MPI, otherwise this process alone.
 //
 // Every rank parses the same options and expands the same grid. Rank 0 checks the runs, opens the
-// result store and calls run(): it hands run indices to the other ranks one at a time as each asks for
-// work, trains runs itself on its own threads, receives every finished RunRecord and is the only rank
-// that writes the results file. Every other rank calls serve_runs() and trains what rank 0 assigns.
+// result store and calls run(). There it sends run indices to the other ranks one at a time as each
+// requests work, trains runs itself on its own threads and receives every finished RunRecord. It is the
+// only rank that writes the results file. Every other rank calls serve_runs() and trains what rank 0
+// assigns.
 // docs/cluster.md describes the protocol, the failure handling and how to size ranks and threads.
 
 #include <cstddef>
@@ -20,13 +21,12 @@ namespace nclab {
 
 class SweepRanks {
  public:
-  // Initialises MPI when nclab was built with NCLAB_MPI and an MPI launcher started this process;
-  // otherwise, and in a build without MPI, the group is this process alone. Throws RuntimeFailure when
-  // MPI fails to initialise.
+  // Initialises MPI when nclab was built with NCLAB_MPI and an MPI launcher started this process.
+  // Otherwise the group is this process alone. Throws RuntimeFailure when MPI fails to initialise.
   SweepRanks();
-  // Finalises MPI. On rank 0 it first releases worker ranks that are still waiting for work, so that a
-  // sweep that fails before run() (invalid runs, a results file that cannot be opened) ends every rank,
-  // and aborts the MPI job when run() did not end cleanly while workers held runs.
+  // Finalises MPI. When a sweep fails before run(), for example on invalid runs or a results file that
+  // cannot be opened, rank 0 first sends kStop to the waiting workers so that every rank ends. When
+  // run() ended with an MPI error while workers held runs, rank 0 aborts the MPI job instead.
   ~SweepRanks();
   SweepRanks(const SweepRanks&) = delete;
   SweepRanks& operator=(const SweepRanks&) = delete;
@@ -35,18 +35,18 @@ class SweepRanks {
   int size() const { return size_; }
   bool is_worker() const { return rank_ > 0; }
 
-  // Rank 0: trains every run of `runs` and hands each record to `sink` on the calling thread (one at a
-  // time, in the order they arrive). With one rank this is run_scheduled. With more, the other ranks
-  // train too, each on `options.threads` threads. Outcome, progress and --fail-fast behave as in
-  // run_scheduled. Throws RuntimeFailure when the MPI job is terminated (SIGTERM or SIGINT, e.g.
+  // Rank 0: trains every run of `runs` and hands each record to `sink`. With one rank this is
+  // run_scheduled, which calls `sink` from its worker threads. With more, the other ranks train too,
+  // each on `options.threads` threads, and rank 0 calls `sink` on the calling thread in the order the
+  // records arrive. Outcome, progress and --fail-fast behave as in run_scheduled. Throws RuntimeFailure when the MPI job is terminated (SIGTERM or SIGINT, e.g.
   // because another rank died), after logging which run each rank was training.
   SweepOutcome run(const std::vector<RunSpec>& runs, const std::function<RunRecord(const RunSpec&)>& execute,
                    const std::function<void(RunRecord&&)>& sink, const SchedulerOptions& options);
 
   // Ranks other than 0: trains the runs of `grid` (the whole expanded grid, indexed by
   // RunSpec::index) that rank 0 assigns, on `threads` threads, and sends each record to rank 0. Returns
-  // the process exit status once rank 0 has no more work. On an error that rank 0 cannot be told about
-  // in a message, logs it with this rank and its runs, then aborts the MPI job.
+  // the process exit status once rank 0 has no more work. On an error outside a run, which no message
+  // to rank 0 reports, logs it with this rank and its runs, then aborts the MPI job.
   int serve_runs(const std::vector<RunSpec>& grid, const std::function<RunRecord(const RunSpec&)>& execute,
                  std::size_t threads);
 
@@ -54,7 +54,8 @@ class SweepRanks {
   int rank_ = 0;
   int size_ = 1;
   bool mpi_initialised_ = false;
-  // Rank 0: run() started handing out runs, and has since stopped every worker (or been terminated).
+  // Rank 0 only. run() has handed out runs, every worker has since received kStop and returned its
+  // runs, and a termination signal ended run(), respectively.
   bool workers_started_ = false;
   bool workers_released_ = false;
   bool terminated_ = false;

@@ -1,4 +1,4 @@
-// Rank 0 of a distributed sweep: hands out runs in order as ranks ask for them, trains runs itself in a
+// Rank 0 of a distributed sweep: hands out runs in order as ranks request them, trains runs itself in a
 // LocalRunPool, and passes every finished record to the sink, which stores it.
 //
 // Rank 0 trains as well as coordinating because coordination costs little: it replies to a request

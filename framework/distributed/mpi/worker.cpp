@@ -1,5 +1,5 @@
-// A worker rank: asks rank 0 for runs while it has a free thread, trains them in a LocalRunPool and
-// sends each finished record back.
+// A worker rank: requests runs from rank 0 while it has a free thread, trains them in a LocalRunPool
+// and sends each finished record back.
 
 #include <unistd.h>
 

@@ -39,14 +39,16 @@ std::string sweep_arguments(int epochs, const std::string& extra = "") {
          std::to_string(epochs) + " --threads 1 --progress never --out sweep.h5" + extra;
 }
 
-// mpirun on loopback only. OMPI_ALLOW_RUN_AS_ROOT lets the tests run as root in containers,
-// --oversubscribe allows more ranks than cores, and vader is OpenMPI's shared-memory transport.
-std::string mpirun_prefix(int ranks) {
+// mpirun on loopback only, without the process count. OMPI_ALLOW_RUN_AS_ROOT lets the tests run as
+// root in containers, --oversubscribe allows more ranks than cores, and vader is OpenMPI's
+// shared-memory transport.
+std::string mpirun_command() {
   return "env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 " + test::shell_quote(NCLAB_TEST_MPIEXEC) +
          " --oversubscribe --bind-to none --mca btl self,vader,tcp --mca btl_tcp_if_include lo"
-         " --mca oob_tcp_if_include lo --mca btl_vader_single_copy_mechanism none -np " +
-         std::to_string(ranks) + " ";
+         " --mca oob_tcp_if_include lo --mca btl_vader_single_copy_mechanism none ";
 }
+
+std::string mpirun_prefix(int ranks) { return mpirun_command() + "-np " + std::to_string(ranks) + " "; }
 
 std::string read_text(const fs::path& path) {
   std::ifstream stream(path);
@@ -227,6 +229,37 @@ TEST_F(MpiSweep, KilledWorkerEndsJobAndResumeFinishes) {
             std::string::npos)
       << read_text(folder / "stdout.txt");
   EXPECT_EQ(test::dump_difference(expected, comparable_dump(folder / "sweep.h5")), "");
+}
+
+TEST_F(MpiSweep, WorkerWithOtherGridAbortsJob) {
+  // One mpirun, two working folders: each rank reads its own config.ini, so rank 1 expands another grid.
+  const fs::path rank_0 = folder_ / "rank-0";
+  const fs::path rank_1 = folder_ / "rank-1";
+  fs::create_directories(rank_0);
+  fs::create_directories(rank_1);
+  std::ofstream(rank_0 / "config.ini") << "lambda = 0:1:0.1\n";
+  std::ofstream(rank_1 / "config.ini") << "lambda = 0:1:0.2\n";
+  const std::string nclab = test::shell_quote(nclab_binary()) +
+                            " sweep --config config.ini --data builtin:sine --test-fraction 0.25 --method ncl"
+                            " --epochs 200 --threads 1 --progress never --out sweep.h5";
+  const std::string command = mpirun_command() + "-np 1 -wdir " + test::shell_quote(rank_0.string()) + " " + nclab +
+                              " : -np 1 -wdir " + test::shell_quote(rank_1.string()) + " " + nclab;
+
+  const int status = run_in(rank_0, command);
+  const std::string log = read_text(rank_0 / "stderr.txt");
+  EXPECT_NE(status, 0) << log;
+  EXPECT_NE(log.find("rank 1 failed"), std::string::npos) << log;
+  EXPECT_NE(log.find("every rank must read the same options, --config file and plugins"), std::string::npos) << log;
+
+  // Rank 0 names the run it had assigned to rank 1.
+  std::vector<Assignment> rank_1_runs;
+  for (const Assignment& assignment : assignments_in(log)) {
+    if (assignment.rank == 1) rank_1_runs.push_back(assignment);
+  }
+  ASSERT_EQ(rank_1_runs.size(), 1u) << log;
+  EXPECT_NE(log.find("rank 1 held run " + std::to_string(rank_1_runs[0].run_index) + " (" + rank_1_runs[0].run_id + ")"),
+            std::string::npos)
+      << log;
 }
 
 }  // namespace
