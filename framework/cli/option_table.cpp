@@ -190,7 +190,7 @@ std::vector<OptionSpec> training_options() {
       text("out", "", "HDF5 results file", run, false),
       flag("resume", "continue the sweep stored in --out, rerunning only incomplete or failed runs", run),
       flag("overwrite", "replace an existing --out file", run),
-      integer("threads", "0", 0, 4096, "threads", "worker threads; 0 uses every core", run),
+      integer("threads", "0", 0, 4096, "threads", "worker threads of each process (each MPI rank under mpirun); 0 uses every core", run),
       flag("fail-fast", "stop at the first failed run", run),
       choice("log-level", "info", {"error", "warning", "info", "debug"}, "messages shown on stderr", run),
       choice("progress", "auto", {"auto", "always", "never"}, "progress display on stderr", run),

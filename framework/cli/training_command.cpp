@@ -13,6 +13,7 @@
 #include "framework/core/blas_setup.hpp"
 #include "framework/core/error.hpp"
 #include "framework/core/log.hpp"
+#include "framework/distributed/sweep_ranks.hpp"
 #include "framework/model/registry.hpp"
 #include "framework/results/result_store.hpp"
 #include "framework/sweep/plan.hpp"
@@ -75,6 +76,11 @@ int run_training_command(const std::string& command, const std::vector<std::stri
 
   const SweepPlan plan = expand_grid(options, table);
   RunExecutor executor(options.get("data-dir"), options.flag("allow-unstable"));
+  const std::size_t threads = effective_threads(static_cast<std::size_t>(std::stod(options.get("threads"))));
+  const auto execute = [&](const RunSpec& run) { return executor.execute(run); };
+  // Under mpirun or srun every rank gets here; ranks other than 0 only train what rank 0 assigns.
+  SweepRanks ranks;
+  if (ranks.is_worker()) return ranks.serve_runs(plan.runs, execute, threads);
   executor.check_runs(plan.runs);
 
   std::unique_ptr<ResultStore> store;
@@ -83,7 +89,6 @@ int run_training_command(const std::string& command, const std::vector<std::stri
   for (const auto& run : plan.runs) {
     if (!store || !store->final_runs().count(run.run_id)) todo.push_back(run);
   }
-  const std::size_t threads = effective_threads(static_cast<std::size_t>(std::stod(options.get("threads"))));
   log_message(LogLevel::info, std::to_string(plan.runs.size()) + " runs over " + std::to_string(plan.grid_points) +
                                   " grid points; " + std::to_string(todo.size()) + " to run on " +
                                   std::to_string(threads) + " threads");
@@ -104,8 +109,7 @@ int run_training_command(const std::string& command, const std::vector<std::stri
     }
     if (store) store->submit(std::move(record));
   };
-  const SweepOutcome outcome =
-      run_scheduled(todo, [&](const RunSpec& run) { return executor.execute(run); }, sink, scheduler_options);
+  const SweepOutcome outcome = ranks.run(todo, execute, sink, scheduler_options);
   if (store) {
     store->finish();
     log_message(LogLevel::info, "results stored in " + options.get("out"));

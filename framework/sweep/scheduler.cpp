@@ -20,6 +20,43 @@ std::size_t effective_threads(std::size_t threads) {
   return static_cast<std::size_t>(tbb::info::default_concurrency());
 }
 
+RunRecord execute_run(const RunSpec& spec, const std::function<RunRecord(const RunSpec&)>& execute) {
+  RunRecord record;
+  try {
+    record = execute(spec);
+  } catch (const std::exception& error) {
+    record = RunRecord{};
+    record.status = RunStatus::failed;
+    record.message = error.what();
+  }
+  record.run_id = spec.run_id;
+  record.run_index = spec.index;
+  record.point_id = spec.point_id;
+  record.fold = spec.fold;
+  record.seed = spec.seed;
+  if (record.settings.empty()) record.settings.assign(spec.settings.begin(), spec.settings.end());
+
+  if (record.status == RunStatus::failed) {
+    log_message(LogLevel::error, "run failed: " + record.message, spec.run_id);
+  } else if (record.status == RunStatus::diverged) {
+    log_message(LogLevel::warning, "run diverged: " + record.message, spec.run_id);
+  } else {
+    log_message(LogLevel::debug, "run complete", spec.run_id);
+  }
+  return record;
+}
+
+void count_run(SweepOutcome& outcome, const RunRecord& record) {
+  if (record.status == RunStatus::failed) {
+    ++outcome.failed;
+    outcome.failures.push_back({record.run_id, record.run_index, record.message});
+  } else if (record.status == RunStatus::diverged) {
+    ++outcome.diverged;
+  } else {
+    ++outcome.complete;
+  }
+}
+
 SweepOutcome run_scheduled(const std::vector<RunSpec>& runs,
                            const std::function<RunRecord(const RunSpec&)>& execute,
                            const std::function<void(RunRecord&&)>& sink, const SchedulerOptions& options) {
@@ -41,39 +78,11 @@ SweepOutcome run_scheduled(const std::vector<RunSpec>& runs,
       return;
     }
     const RunSpec& spec = runs[i];
-    RunRecord record;
-    try {
-      record = execute(spec);
-    } catch (const std::exception& error) {
-      record = RunRecord{};
-      record.status = RunStatus::failed;
-      record.message = error.what();
-    }
-    record.run_id = spec.run_id;
-    record.run_index = spec.index;
-    record.point_id = spec.point_id;
-    record.fold = spec.fold;
-    record.seed = spec.seed;
-    if (record.settings.empty()) record.settings.assign(spec.settings.begin(), spec.settings.end());
-
+    RunRecord record = execute_run(spec, execute);
     const RunStatus status = record.status;
-    if (status == RunStatus::failed) {
-      log_message(LogLevel::error, "run failed: " + record.message, spec.run_id);
-    } else if (status == RunStatus::diverged) {
-      log_message(LogLevel::warning, "run diverged: " + record.message, spec.run_id);
-    } else {
-      log_message(LogLevel::debug, "run complete", spec.run_id);
-    }
     {
       std::lock_guard lock(outcome_mutex);
-      if (status == RunStatus::failed) {
-        ++outcome.failed;
-        outcome.failures.push_back({spec.run_id, spec.index, record.message});
-      } else if (status == RunStatus::diverged) {
-        ++outcome.diverged;
-      } else {
-        ++outcome.complete;
-      }
+      count_run(outcome, record);
     }
     try {
       sink(std::move(record));

@@ -36,6 +36,14 @@ struct SweepOutcome {
   std::vector<RunFailure> failures;
 };
 
+// Trains one run through `execute` and logs its outcome. An exception thrown by `execute` becomes a
+// record with status failed and the exception's text as message. The record's run id, index, point id,
+// fold and seed always come from `spec`, and so do its settings unless `execute` filled them.
+RunRecord execute_run(const RunSpec& spec, const std::function<RunRecord(const RunSpec&)>& execute);
+
+// Adds one finished run to the counts of `outcome`, and to its failures when the run failed.
+void count_run(SweepOutcome& outcome, const RunRecord& record);
+
 // Executes every run through `execute` and hands each record to `sink` (called from worker threads,
 // one record at a time per thread; the sink must be thread-safe). An exception thrown by `execute`
 // becomes a record with status failed; an exception thrown by `sink` stops the sweep and is rethrown.
