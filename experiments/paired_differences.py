@@ -5,8 +5,8 @@ Usage: experiments/paired_differences.py FILE.h5 --baseline method=independent
 
 nclab keys its random streams by dataset, fold and seed, not by the penalty settings. So runs of two
 grid points that share fold and seed start from the same initial weights and see the same pattern
-order, and their difference in final-epoch ensemble test error does not contain the spread between
-folds and seeds that the standard deviation of `nclab inspect` includes. This script pairs each
+order. Their difference in final-epoch ensemble test error therefore leaves out the spread between
+folds and seeds, which the standard deviation of `nclab inspect` includes. This script pairs each
 point's complete runs with the baseline's complete runs of the same fold and seed. It prints, per
 point, the number of pairs, the mean and sample standard deviation of the difference (point minus
 baseline), and how many pairs are lower, equal or higher than the baseline. The test error is the
