@@ -301,7 +301,8 @@ std::string training_help(const std::string& command, const std::vector<OptionSp
   std::ostringstream out;
   out << "Usage: nclab " << command << " --data FILE|builtin:NAME [options]\n";
   if (command == "sweep") {
-    out << "Run settings take a list (--lambda 0,0.25,0.5) or a range (--lambda 0:1:0.25, both ends included);\n"
+    out << "Run settings take a list (--lambda 0,0.25,0.5) or a range (--lambda 0:1:0.25, both ends included;\n"
+           "--seeds 1:5 steps by 1);\n"
            "every combination runs once.\n";
   } else {
     out << "Trains one configuration, one ensemble per fold, and prints train and test errors.\n";

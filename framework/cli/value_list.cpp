@@ -72,14 +72,16 @@ std::vector<std::string> expand_values(const std::string& option, const std::str
       values.push_back(format_number(parse_number(option, item)));
       continue;
     }
+    // start:stop:step, or start:stop with step 1 (--seeds 1:5).
     const auto second_colon = item.find(':', first_colon + 1);
-    if (second_colon == std::string::npos || item.find(':', second_colon + 1) != std::string::npos) {
+    if (second_colon != std::string::npos && item.find(':', second_colon + 1) != std::string::npos) {
       throw InputError("invalid range '" + item + "' for --" + option +
                        ": write start:stop:step, e.g. 0:1:0.25 (both ends included)");
     }
     const double start = parse_number(option, item.substr(0, first_colon));
     const double stop = parse_number(option, item.substr(first_colon + 1, second_colon - first_colon - 1));
-    const double step = parse_number(option, item.substr(second_colon + 1));
+    const double step =
+        second_colon == std::string::npos ? 1.0 : parse_number(option, item.substr(second_colon + 1));
     if (step == 0.0 || (stop - start) * step < 0.0) {
       throw InputError("invalid range '" + item + "' for --" + option + ": the step " + format_number(step) +
                        " never reaches " + format_number(stop) + " from " + format_number(start));

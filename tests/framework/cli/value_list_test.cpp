@@ -29,6 +29,11 @@ TEST(ExpandValues, DescendingAndNegativeRanges) {
   EXPECT_EQ(expand_values("lambda", "-0.5", true), (Values{"-0.5"}));
 }
 
+TEST(ExpandValues, RangeWithoutStepStepsByOne) {
+  EXPECT_EQ(expand_values("seeds", "1:4", true), (Values{"1", "2", "3", "4"}));
+  EXPECT_THROW(expand_values("seeds", "4:1", true), InputError);
+}
+
 TEST(ExpandValues, MixesListsAndRanges) {
   EXPECT_EQ(expand_values("hidden", "2,5:7:1", true), (Values{"2", "5", "6", "7"}));
 }
@@ -47,7 +52,7 @@ TEST(ExpandValues, RejectsBadInput) {
   EXPECT_THROW(expand_values("lambda", "abc", true), InputError);
   EXPECT_THROW(expand_values("lambda", "0:1:0", true), InputError);
   EXPECT_THROW(expand_values("lambda", "0:1:-0.5", true), InputError);
-  EXPECT_THROW(expand_values("lambda", "0:1", true), InputError);
+  EXPECT_THROW(expand_values("lambda", "0:1:0.5:2", true), InputError);
   EXPECT_THROW(expand_values("lambda", "0:1e9:1e-3", true), InputError);
   EXPECT_THROW(expand_values("lambda", "nan", true), InputError);
 }
