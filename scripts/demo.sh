@@ -7,7 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${BUILD_DIR:-$root/build}
 
 "$root/scripts/install-deps.sh"
-BUILD_DIR=$build_dir "$root/scripts/build.sh"
+BUILD_DIR=$build_dir "$root/scripts/build.sh" -DNCLAB_TESTS=OFF
 
 cd "$root"
 mkdir -p out
