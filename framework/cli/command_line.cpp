@@ -78,6 +78,28 @@ std::string strip_dashes(std::string name) {
   throw InputError(message);
 }
 
+// Names the key as the file spells it, with its line, and suggests the closest option.
+[[noreturn]] void throw_unknown_config_key(const std::string& raw_name, const std::string& path,
+                                           const std::vector<OptionSpec>& table) {
+  const std::string key = strip_dashes(raw_name);
+  std::size_t line_number = 0;
+  std::ifstream file(path);
+  std::string line;
+  for (std::size_t n = 1; std::getline(file, line); ++n) {
+    const auto first = line.find_first_not_of(" \t");
+    if (first != std::string::npos && line.compare(first, key.size(), key) == 0) {
+      line_number = n;
+      break;
+    }
+  }
+  std::string message = "unknown key '" + key + "' in config file '" + path + "'";
+  if (line_number > 0) message += ", line " + std::to_string(line_number);
+  const std::string suggestion = closest_name(key, option_names(table));
+  message += suggestion.empty() ? ": run `nclab sweep --help` for the list of options"
+                                : ": did you mean '" + suggestion + "'?";
+  throw InputError(message);
+}
+
 po::options_description make_description(const std::vector<OptionSpec>& table) {
   po::options_description description;
   description.add_options()("help,h", "show this help");
@@ -263,7 +285,7 @@ ParsedOptions parse_training_options(const std::string& command, const std::vect
     try {
       po::store(po::parse_config_file(file, description, false), variables);
     } catch (const po::unknown_option& error) {
-      throw_unknown(error.get_option_name(), " in config file '" + path + "'", table);
+      throw_unknown_config_key(error.get_option_name(), path, table);
     } catch (const po::error& error) {
       throw InputError("config file '" + path + "': " + error.what());
     }
@@ -301,9 +323,8 @@ std::string training_help(const std::string& command, const std::vector<OptionSp
   std::ostringstream out;
   out << "Usage: nclab " << command << " --data FILE|builtin:NAME [options]\n";
   if (command == "sweep") {
-    out << "Run settings take a list (--lambda 0,0.25,0.5) or a range (--lambda 0:1:0.25, both ends included;\n"
-           "--seeds 1:5 steps by 1);\n"
-           "every combination runs once.\n";
+    out << "Run settings take a list (--lambda 0,0.25,0.5) or a range (--lambda 0:1:0.25, both ends\n"
+           "included; --seeds 1:5 steps by 1). Every combination runs once.\n";
   } else {
     out << "Trains one configuration, one ensemble per fold, and prints train and test errors.\n";
   }

@@ -91,6 +91,11 @@ void add_model_options(std::vector<OptionSpec>& table) {
         spec.run_setting = true;
         spec.group = "Model";
       }
+      if (!inserted && spec.help.find(option.help) == std::string::npos) {
+        // Several models declare the option with their own meaning: name each one.
+        if (spec.applies_when["model"].size() == 1) spec.help = spec.applies_when["model"].front() + ": " + spec.help;
+        spec.help += "; " + model_name + ": " + option.help;
+      }
       spec.applies_when["model"].push_back(model_name);
     }
   }

@@ -34,6 +34,7 @@ std::pair<double, double> mean_and_sd(const std::vector<double>& values) {
 
 // Four significant digits, so that an MSE of 0.0002 keeps its digits.
 std::string number(double value) {
+  if (!std::isfinite(value)) return "-";
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.4g", value);
   return buffer;

@@ -1,6 +1,9 @@
 // `nclab train` and `nclab sweep`: parse, plan, check, run on the scheduler, store, summarise.
 
+#include <algorithm>
 #include <cmath>
+#include <csignal>
+#include <cstring>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -50,6 +53,28 @@ std::unique_ptr<ResultStore> open_store(const ParsedOptions& options, const std:
     return ResultStore::resume(out, metadata, grid_of(runs), store_options);
   }
   return ResultStore::create(out, metadata, grid_of(runs), store_options);
+}
+
+char g_interrupt_message[1024];
+std::size_t g_interrupt_message_length = 0;
+
+// Writes the prepared message, then lets the signal end the process as it would have. Only
+// async-signal-safe calls: the stored runs are already durable, queued records are rerun on resume.
+extern "C" void report_interrupt(int signal_number) {
+  const ssize_t written = write(STDERR_FILENO, g_interrupt_message, g_interrupt_message_length);
+  (void)written;
+  std::signal(signal_number, SIG_DFL);
+  std::raise(signal_number);
+}
+
+// On Ctrl-C or SIGTERM, tells the user that the completed runs are stored and how to finish.
+void install_interrupt_message(const std::string& out) {
+  const std::string message = "\nnclab: interrupted; every completed run is stored in " + out +
+                              ". Run the same command with --resume to finish the sweep.\n";
+  g_interrupt_message_length = std::min(message.size(), sizeof g_interrupt_message);
+  std::memcpy(g_interrupt_message, message.data(), g_interrupt_message_length);
+  std::signal(SIGINT, report_interrupt);
+  std::signal(SIGTERM, report_interrupt);
 }
 
 }  // namespace
@@ -109,6 +134,7 @@ int run_training_command(const std::string& command, const std::vector<std::stri
     }
     if (store) store->submit(std::move(record));
   };
+  if (store) install_interrupt_message(options.get("out"));
   const SweepOutcome outcome = ranks.run(todo, execute, sink, scheduler_options);
   if (store) {
     store->finish();

@@ -1,6 +1,7 @@
 #include "framework/cli/value_list.hpp"
 
 #include <charconv>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -93,6 +94,14 @@ std::vector<std::string> expand_values(const std::string& option, const std::str
                        std::to_string(kMaxRangePoints) + " points: use a larger step");
     }
     const auto count = static_cast<std::size_t>(std::floor(span + 1e-9)) + 1;
+    const double last = start + static_cast<double>(count - 1) * step;
+    if (std::fabs(last - stop) > 1e-9 * std::max(1.0, std::fabs(stop))) {
+      throw InputError("invalid range '" + item + "' for --" + option + ": steps of " + format_number(step) +
+                       " from " + format_number(start) + " end at " + format_number(round_to_12_digits(last)) +
+                       ", not at " + format_number(stop) + "; both ends must be on the grid, e.g. " +
+                       format_number(start) + ":" + format_number(round_to_12_digits(last)) + ":" +
+                       format_number(step));
+    }
     for (std::size_t i = 0; i < count; ++i) {
       double value = start + static_cast<double>(i) * step;
       if (i + 1 == count && std::fabs(value - stop) <= 1e-9 * std::fabs(step)) value = stop;

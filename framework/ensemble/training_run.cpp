@@ -256,9 +256,10 @@ bool TrainingRun::record_epoch(std::size_t first, std::size_t last, std::size_t 
   if (!cause.empty()) {
     record_.status = RunStatus::diverged;
     record_.diverged_epoch = static_cast<long>(log_.rows());
-    record_.message = "training diverged in epoch " + std::to_string(log_.rows()) + ": " + cause +
-                      "; the parameters of the last finite epoch were kept. Lower --learning-rate or the "
-                      "penalty coefficient.";
+    const std::string kept = log_.rows() == 0 ? "the initial parameters were kept"
+                                              : "the parameters of the last finite epoch were kept";
+    record_.message = "training diverged in epoch " + std::to_string(log_.rows()) + ": " + cause + "; " + kept +
+                      ". Lower --learning-rate or the penalty coefficient.";
     stopped_ = true;
     return false;
   }

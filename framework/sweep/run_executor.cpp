@@ -149,6 +149,10 @@ PreparedData RunExecutor::prepared_data_for(const RunSpec& run, const Dataset& d
   if (folds > 0 && separate_test_file) {
     throw InputError("--folds and --test-data both choose the test rows: use one of them");
   }
+  if (folds > 0 && test_fraction > 0) {
+    throw InputError("--folds " + format_number(folds) + " and --test-fraction " + format_number(test_fraction) +
+                     " both choose the test rows: use one of them");
+  }
   if (folds > 0) {
     split_options.folds = static_cast<std::size_t>(folds);
   } else if (test_fraction > 0) {

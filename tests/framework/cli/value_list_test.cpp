@@ -29,6 +29,17 @@ TEST(ExpandValues, DescendingAndNegativeRanges) {
   EXPECT_EQ(expand_values("lambda", "-0.5", true), (Values{"-0.5"}));
 }
 
+TEST(ExpandValues, RangeMustEndOnItsStop) {
+  try {
+    expand_values("lambda", "0:1:0.3", true);
+    FAIL() << "expected InputError";
+  } catch (const InputError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("end at 0.9, not at 1"), std::string::npos) << message;
+    EXPECT_NE(message.find("0:0.9:0.3"), std::string::npos) << message;
+  }
+}
+
 TEST(ExpandValues, RangeWithoutStepStepsByOne) {
   EXPECT_EQ(expand_values("seeds", "1:4", true), (Values{"1", "2", "3", "4"}));
   EXPECT_THROW(expand_values("seeds", "4:1", true), InputError);

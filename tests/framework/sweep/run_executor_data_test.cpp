@@ -75,6 +75,12 @@ TEST_F(RunExecutorTest, FoldsWithTestFileAreRejected) {
   EXPECT_THROW(executor.check_runs(sweep.runs), InputError);
 }
 
+TEST_F(RunExecutorTest, FoldsWithTestFractionAreRejected) {
+  const SweepPlan sweep = plan({"--data", "builtin:sine", "--folds", "5", "--test-fraction", "0.3"});
+  RunExecutor executor("", false);
+  EXPECT_THROW(executor.check_runs(sweep.runs), InputError);
+}
+
 TEST_F(RunExecutorTest, StreamKeyIgnoresPenaltySettings) {
   const SweepPlan sweep = plan({"--data", "builtin:sine", "--method", "independent,ncl", "--lambda", "0.5"});
   ASSERT_EQ(sweep.runs.size(), 2u);
