@@ -158,6 +158,7 @@ void write_metrics(hid_t run, const EpochMetrics& metrics) {
   write_matrix_if_shaped(group.get(), "test_nrmse", metrics.test_nrmse);
   write_vector_if_present(group.get(), "train_ambiguity", metrics.train_ambiguity);
   write_vector_if_present(group.get(), "test_ambiguity", metrics.test_ambiguity);
+  write_vector_if_present(group.get(), "validation_loss", metrics.validation_loss);
   write_vector_if_present(group.get(), "coefficient", metrics.coefficient);
   if (!metrics.active_member.empty()) hdf5::write_int32s(group.get(), "active_member", metrics.active_member);
 }
@@ -175,6 +176,7 @@ EpochMetrics read_metrics(hid_t run) {
   metrics.test_nrmse = read_matrix_if_present(group.get(), "test_nrmse");
   metrics.train_ambiguity = read_vector_if_present(group.get(), "train_ambiguity");
   metrics.test_ambiguity = read_vector_if_present(group.get(), "test_ambiguity");
+  metrics.validation_loss = read_vector_if_present(group.get(), "validation_loss");
   metrics.coefficient = read_vector_if_present(group.get(), "coefficient");
   if (hdf5::link_exists(group.get(), "active_member")) {
     metrics.active_member = hdf5::read_int32s(group.get(), "active_member");

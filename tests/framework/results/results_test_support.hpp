@@ -82,6 +82,7 @@ inline void expect_same_record(const RunRecord& expected, const RunRecord& actua
   expect_same_matrix(e.test_nrmse, a.test_nrmse, "test_nrmse");
   EXPECT_TRUE(same_bits(e.train_ambiguity, a.train_ambiguity)) << "train_ambiguity";
   EXPECT_TRUE(same_bits(e.test_ambiguity, a.test_ambiguity)) << "test_ambiguity";
+  EXPECT_TRUE(same_bits(e.validation_loss, a.validation_loss)) << "validation_loss";
   EXPECT_TRUE(same_bits(e.coefficient, a.coefficient)) << "coefficient";
   EXPECT_EQ(e.active_member, a.active_member);
 

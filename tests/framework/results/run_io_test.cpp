@@ -47,6 +47,19 @@ TEST(RunIo, RegressionRecordRoundTrips) {
   test::expect_same_record(record, read_single_run(folder / "run.h5"));
 }
 
+TEST(RunIo, ValidationLossRoundTrips) {
+  TemporaryFolder folder;
+  RunRecord record = test::fixture_record(test::fixture_grid(3)[1]);
+  const std::size_t epochs = record.metrics.train_loss.rows();
+  for (std::size_t e = 0; e < epochs; ++e) record.metrics.validation_loss.push_back(1.0 / static_cast<double>(e + 3));
+
+  write_single_run(folder / "run.h5", record);
+  const RunRecord read = read_single_run(folder / "run.h5");
+  ASSERT_EQ(read.metrics.validation_loss.size(), epochs);
+  EXPECT_EQ(read.metrics.validation_loss.back(), 1.0 / static_cast<double>(epochs + 2));
+  test::expect_same_record(record, read);
+}
+
 TEST(RunIo, DivergedRecordKeepsNonFiniteValues) {
   TemporaryFolder folder;
   const RunRecord record = test::fixture_record(test::fixture_grid(1)[0], {}, RunStatus::diverged);
