@@ -1,0 +1,479 @@
+"""Run nclab, its PyTorch and NumPy peers and the machine's ceilings on the same work; print ratios.
+
+bench/compare.sh is the entry point; docs/performance.md describes the workloads, how each number is
+measured and the results. Every timing is repeated (--repeats) and reported as the median with the
+range; ratios use the medians. Each peer first proves that it does nclab's work: it trains from the
+initial parameters and pattern orders that run_state_dump wrote for one nclab run and must reach
+nclab's per-epoch losses, error rates and final parameters within --tolerance.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import h5py
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PEERS = os.path.join(HERE, "peers")
+
+# Dense-product FLOPs of one member-pattern step of a d-H-K MLP: forward 2(dH + HK), weight gradients
+# 2(dH + HK) and the hidden layer's input gradient 2HK. The first layer's input gradient is not needed.
+def training_flops(d, h, k):
+    return 4 * d * h + 6 * h * k
+
+
+def forward_flops(d, h, k):
+    return 2 * (d * h + h * k)
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.build = os.path.abspath(args.build)
+        self.work = args.work or tempfile.mkdtemp(prefix="nclab-compare-")
+        os.makedirs(self.work, exist_ok=True)
+        self.results = {"targets": [], "notes": []}
+        self.python = sys.executable
+
+    # --- running programs -------------------------------------------------------------------------------
+
+    def run(self, command, env=None, capture=True):
+        """Run a command, raise on failure, return (wall seconds, stdout)."""
+        full_env = dict(os.environ)
+        full_env.update(env or {})
+        start = time.perf_counter()
+        completed = subprocess.run(command, env=full_env, stdout=subprocess.PIPE if capture else None,
+                                   stderr=subprocess.PIPE, text=True)
+        seconds = time.perf_counter() - start
+        if completed.returncode != 0:
+            raise RuntimeError("command failed (exit %d): %s\n%s" % (completed.returncode, " ".join(command),
+                                                                    completed.stderr[-3000:]))
+        return seconds, completed.stdout
+
+    def nclab(self, *options):
+        return [os.path.join(self.build, "nclab")] + list(options)
+
+    def peer(self, script, *args):
+        return [self.python, os.path.join(PEERS, script)] + [str(a) for a in args]
+
+    def peer_json(self, command, env=None):
+        _, out = self.run(command, env=env)
+        return json.loads(out.strip().splitlines()[-1])
+
+    def repeat(self, measure):
+        """Call measure() --repeats times; return the list of its values."""
+        return [measure() for _ in range(self.args.repeats)]
+
+    def dump_state(self, name, options):
+        folder = os.path.join(self.work, "state-" + name)
+        self.run([os.path.join(self.build, "bench", "run_state_dump"), folder] + options, env=one_thread())
+        return folder
+
+    def check(self, name, result):
+        """Record a peer's agreement with nclab and fail when it is outside the tolerance."""
+        differences = {k: v for k, v in result.items() if k.startswith("max_")}
+        self.results.setdefault("checks", {})[name] = differences
+        tolerance = self.args.tolerance
+        for key, value in differences.items():
+            # Error rates are fractions of the patterns: one pattern flipping at a tie would show as 1/N.
+            limit = 1e-9 if "error_rate" in key else tolerance
+            if not value <= limit:
+                raise RuntimeError("%s: %s = %.3g exceeds %.3g; the peer does not repeat nclab's training" %
+                                   (name, key, value, limit))
+
+    def target(self, name, value, goal, higher_is_better=True, detail=""):
+        met = value >= goal if higher_is_better else value <= goal
+        self.results["targets"].append({"name": name, "value": value, "goal": goal,
+                                        "higher_is_better": higher_is_better, "met": met, "detail": detail})
+
+    # --- workloads ---------------------------------------------------------------------------------------
+
+    def australian(self):
+        path = os.path.join(self.args.data_dir, "australian.dat")
+        if not os.path.exists(path):
+            raise RuntimeError("australian.dat not found in %s: pass --data-dir" % self.args.data_dir)
+        return path
+
+    def w1_options(self, epochs):
+        return ["--data", self.australian(), "--folds", "10", "--method", "ncl", "--lambda", "0.5", "--members", "4",
+                "--model", "mlp", "--hidden", "10", "--epochs", str(epochs)]
+
+    def ceilings(self):
+        _, out = self.run([os.path.join(self.build, "bench", "dgemm_ceiling_bench"), "--benchmark_format=json",
+                           "--benchmark_min_time=%g" % self.args.min_time])
+        rows = {}
+        for entry in json.loads(out)["benchmarks"]:
+            rows[entry["name"]] = entry["FLOPS"] / 1e9
+        one = max(v for k, v in rows.items() if k.startswith("BM_dgemm_square") and "threads:1" in k)
+        two = max(v for k, v in rows.items() if k.startswith("BM_dgemm_square") and "threads:2" in k)
+        self.results["ceilings"] = {"dgemm_gflops_1_thread": one, "dgemm_gflops_2_threads": two, "all": rows}
+
+    def w1(self):
+        epochs = self.args.w1_epochs
+        folds = range(10)
+        states = [self.dump_state("w1-fold%d" % f, self.w1_options(epochs) + ["--fold", str(f)]) for f in folds]
+        updates = 4 * epochs * sum(len(np.load(os.path.join(s, "train_labels.npy"))) for s in states)
+        evaluated = 4 * epochs * 690 * 10
+
+        nclab_seconds = self.repeat(lambda: self.run(self.nclab("train", *self.w1_options(epochs), "--threads", "1"),
+                                                      env=one_thread())[0])
+        _, out = self.run([os.path.join(self.build, "bench", "w1_fused_reference"), "--repeats",
+                           str(max(3, self.args.repeats))] + states)
+        fused = json.loads(out)
+        self.check("W1 hand-fused loop, 10 folds x %d epochs" % epochs, fused)
+
+        peer_epochs = self.args.peer_epochs
+        peer_state = self.dump_state("w1-fold0-peer", self.w1_options(peer_epochs) + ["--fold", "0"])
+        peer_updates = 4 * peer_epochs * len(np.load(os.path.join(peer_state, "train_labels.npy")))
+        torch_runs = self.repeat(lambda: self.peer_json(self.peer("ncl_torch.py", peer_state), env=one_thread()))
+        numpy_runs = self.repeat(lambda: self.peer_json(self.peer("ncl_numpy.py", peer_state), env=one_thread()))
+        stacked_runs = self.repeat(lambda: self.peer_json(self.peer("ncl_numpy.py", peer_state, "--stack-members"),
+                                                          env=one_thread()))
+        for name, runs in (("torch", torch_runs), ("numpy", numpy_runs), ("numpy stacked", stacked_runs)):
+            self.check("W1 %s, fold 0 x %d epochs" % (name, peer_epochs), runs[0])
+
+        flops = updates * training_flops(14, 10, 2) + evaluated * forward_flops(14, 10, 2)
+        rate = lambda seconds, count: count / seconds
+        w1 = {
+            "updates": updates, "flops": flops,
+            "nclab_seconds": nclab_seconds,
+            "fused_seconds": [fused["best_seconds"], fused["median_seconds"]],
+            "torch_seconds": [r["seconds"] for r in torch_runs],
+            "numpy_seconds": [r["seconds"] for r in numpy_runs],
+            "numpy_stacked_seconds": [r["seconds"] for r in stacked_runs],
+            "peer_updates": peer_updates,
+            "torch_version": torch_runs[0]["peer"],
+        }
+        w1["rates"] = {
+            "nclab": spread([rate(s, updates) for s in nclab_seconds]),
+            "fused": spread([rate(s, updates) for s in w1["fused_seconds"]]),
+            "torch": spread([rate(s, peer_updates) for s in w1["torch_seconds"]]),
+            "numpy": spread([rate(s, peer_updates) for s in w1["numpy_seconds"]]),
+            "numpy_stacked": spread([rate(s, peer_updates) for s in w1["numpy_stacked_seconds"]]),
+        }
+        nclab_rate = w1["rates"]["nclab"]["median"]
+        w1["gflops"] = {"nclab": nclab_rate * flops / updates / 1e9,
+                        "fused": w1["rates"]["fused"]["median"] * flops / updates / 1e9}
+        self.results["w1"] = w1
+        self.target("W1 nclab / PyTorch, updates per second", nclab_rate / w1["rates"]["torch"]["median"], 1000)
+        self.target("W1 nclab / NumPy (member loop)", nclab_rate / w1["rates"]["numpy"]["median"], 50)
+        self.target("W1 nclab / NumPy (stacked members), no target", nclab_rate / w1["rates"]["numpy_stacked"]["median"], 0)
+        self.target("W1 nclab / hand-fused loop", nclab_rate / w1["rates"]["fused"]["median"], 0.8)
+
+    def w2(self):
+        epochs = self.args.w1_epochs
+        out = os.path.join(self.work, "w2.h5")
+        sweep = lambda threads: self.nclab("sweep", *self.w1_options(epochs)[:6], "--lambda", "0:1:0.1",
+                                           *self.w1_options(epochs)[8:], "--threads", str(threads), "--out", out,
+                                           "--overwrite", "--progress", "never")
+        one = self.repeat(lambda: self.run(sweep(1), env=one_thread())[0])
+        two = self.repeat(lambda: self.run(sweep(2), env=one_thread())[0])
+        with h5py.File(out, "r") as handle:
+            runs = len(run_attributes(handle))
+
+        # PyTorch: two processes side by side, each training one W1 run for --peer-epochs epochs; the
+        # sweep's time is extrapolated from the slower one's training time.
+        peer_epochs = self.args.peer_epochs
+        states = [self.dump_state("w2-fold%d-peer" % f, self.w1_options(peer_epochs) + ["--fold", str(f)])
+                  for f in (0, 1)]
+
+        def torch_pair():
+            processes = [subprocess.Popen(self.peer("ncl_torch.py", s), stdout=subprocess.PIPE, text=True,
+                                          env=dict(os.environ, **one_thread())) for s in states]
+            results = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in processes]
+            for s, r in zip(states, results):
+                self.check("W2 torch side by side, %s" % os.path.basename(s), r)
+            return max(r["seconds"] for r in results)
+
+        pair = self.repeat(torch_pair)
+        torch_estimate = [s * (epochs / peer_epochs) * runs / 2 for s in pair]
+        w2 = {"runs": runs, "nclab_1_thread_seconds": one, "nclab_2_threads_seconds": two,
+              "torch_pair_seconds": pair, "torch_estimate_seconds": torch_estimate}
+        self.results["w2"] = w2
+        self.target("W2 PyTorch (2 processes, extrapolated) / nclab wall time",
+                    statistics.median(torch_estimate) / statistics.median(two), 500,
+                    detail="PyTorch extrapolated from 2 runs x %d epochs" % peer_epochs)
+        self.target("W2 nclab speed-up from 1 to 2 threads", statistics.median(one) / statistics.median(two), 1.85)
+
+    def w3(self):
+        rows = self.args.w3_rows
+        data = os.path.join(self.work, "w3.csv")
+        if not os.path.exists(data):
+            self.run([self.python, os.path.join(HERE, "make_classification_csv.py"), data, "--rows", str(rows),
+                      "--features", "784", "--classes", "10"])
+        epochs = self.args.w3_epochs
+        options = ["--data", data, "--test-fraction", "0.2", "--method", "ncl", "--lambda", "0.5", "--members", "8",
+                   "--model", "mlp", "--hidden", "512", "--batch", "128", "--epochs", str(epochs)]
+        out = os.path.join(self.work, "w3.h5")
+
+        def nclab_run(threads):
+            wall, _ = self.run(self.nclab("train", *options, "--threads", str(threads), "--out", out, "--overwrite"),
+                               env=one_thread())
+            with h5py.File(out, "r") as handle:
+                return run_attributes(handle)[0]["train_seconds"], wall
+
+        two = self.repeat(lambda: nclab_run(2))
+        one = self.repeat(lambda: nclab_run(1))
+        state = self.dump_state("w3", options)
+        n_train = len(np.load(os.path.join(state, "train_labels.npy")))
+        n_test = len(np.load(os.path.join(state, "test_labels.npy")))
+        torch_runs = self.repeat(lambda: self.peer_json(self.peer("ncl_torch.py", state, "--threads", "2"),
+                                                        env={"OPENBLAS_NUM_THREADS": "2"}))
+        self.check("W3 torch, %d epochs" % epochs, torch_runs[0])
+
+        flops = epochs * 8 * (n_train * training_flops(784, 512, 10) + (n_train + n_test) * forward_flops(784, 512, 10))
+        gflops = lambda seconds: flops / seconds / 1e9
+        w3 = {"train_rows": n_train, "test_rows": n_test, "epochs": epochs, "flops": flops,
+              "nclab_2_threads_train_seconds": [t for t, _ in two], "nclab_2_threads_wall_seconds": [w for _, w in two],
+              "nclab_1_thread_train_seconds": [t for t, _ in one],
+              "torch_seconds": [r["seconds"] for r in torch_runs]}
+        w3["gflops"] = {"nclab_2_threads": spread([gflops(t) for t, _ in two]),
+                        "nclab_1_thread": spread([gflops(t) for t, _ in one]),
+                        "torch_2_threads": spread([gflops(r["seconds"]) for r in torch_runs])}
+        self.results["w3"] = w3
+        nclab = w3["gflops"]["nclab_2_threads"]["median"]
+        self.target("W3 nclab / PyTorch, 2 threads", nclab / w3["gflops"]["torch_2_threads"]["median"], 1.2)
+        self.target("W3 nclab useful GFLOP/s / 2-thread dgemm ceiling",
+                    nclab / self.results["ceilings"]["dgemm_gflops_2_threads"], 0.8)
+        self.target("W3 nclab speed-up from 1 to 2 threads, no target",
+                    nclab / w3["gflops"]["nclab_1_thread"]["median"], 0)
+
+    def memory(self):
+        peak = {}
+        for runs, lambdas in ((10, "0"), (1000, "0:0.99:0.01")):
+            out = os.path.join(self.work, "memory-%d.h5" % runs)
+            command = ["/usr/bin/time", "-v"] + self.nclab(
+                "sweep", "--data", self.australian(), "--folds", "10", "--method", "ncl", "--lambda", lambdas,
+                "--members", "4", "--model", "mlp", "--hidden", "10", "--epochs", str(self.args.memory_epochs),
+                "--threads", "2", "--out", out, "--overwrite", "--progress", "never")
+            full_env = dict(os.environ, **one_thread())
+            completed = subprocess.run(command, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            if completed.returncode != 0:
+                raise RuntimeError("memory sweep failed: " + completed.stderr[-2000:])
+            match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", completed.stderr)
+            peak[runs] = int(match.group(1))
+        self.results["memory"] = {"peak_rss_kib": peak, "epochs": self.args.memory_epochs}
+        self.target("Peak RSS, 1000-run sweep / 10-run sweep", peak[1000] / peak[10], 1.10, higher_is_better=False)
+
+    def scaling(self):
+        """Training time per member-pattern update as M, hidden units and data size grow (1 thread)."""
+        epochs = self.args.scaling_epochs
+        out = os.path.join(self.work, "scaling.h5")
+
+        def per_update(data, total_rows, members, hidden, folds_options):
+            def measure():
+                self.run(self.nclab("train", "--data", data, *folds_options, "--method", "ncl", "--lambda", "0.5",
+                                    "--members", str(members), "--model", "mlp", "--hidden", str(hidden), "--epochs",
+                                    str(epochs), "--threads", "1", "--out", out, "--overwrite"), env=one_thread())
+                with h5py.File(out, "r") as handle:
+                    return run_attributes(handle)[0]["train_seconds"]
+            seconds = statistics.median(self.repeat(measure))
+            with h5py.File(out, "r") as handle:
+                n_train = total_rows - run_test_rows(handle)
+            return {"seconds": seconds, "train_rows": n_train,
+                    "us_per_update": seconds / (members * n_train * epochs) * 1e6}
+
+        fold0 = ["--folds", "10", "--fold", "0"]
+        table = {"members": {}, "hidden": {}, "rows": {}}
+        for members in (1, 2, 4, 8, 16):
+            table["members"][members] = per_update(self.australian(), 690, members, 10, fold0)
+        for hidden in (5, 10, 20, 40, 80):
+            table["hidden"][hidden] = per_update(self.australian(), 690, 4, hidden, fold0)
+        for rows in (500, 1000, 2000, 4000, 8000):
+            data = os.path.join(self.work, "scaling-%d.csv" % rows)
+            self.run([self.python, os.path.join(HERE, "make_classification_csv.py"), data, "--rows", str(rows),
+                      "--features", "14", "--classes", "2", "--noise", "1"])
+            table["rows"][rows] = per_update(data, rows, 4, 10, ["--test-fraction", "0.1"])
+        self.results["scaling"] = {"epochs": epochs, "table": table}
+
+
+# --- helpers -----------------------------------------------------------------------------------------------
+
+def one_thread():
+    return {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+
+
+def spread(values):
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "values": values}
+
+
+def run_attributes(handle):
+    """Attributes of every run group (groups with a train_seconds attribute) in a results file."""
+    found = []
+    handle.visititems(lambda name, obj: found.append(dict(obj.attrs)) if "train_seconds" in obj.attrs else None)
+    return found
+
+
+def run_test_rows(handle):
+    """Test patterns of the first run, from the shape of its stored test outputs (M x N_test x K)."""
+    found = []
+    handle.visititems(lambda name, obj: found.append(obj.shape[1]) if name.endswith("test_outputs") else None)
+    return found[0]
+
+
+def machine():
+    info = {"platform": platform.platform(), "python": sys.version.split()[0]}
+    try:
+        lscpu = subprocess.run(["lscpu"], stdout=subprocess.PIPE, text=True).stdout
+        for key in ("Model name", "CPU(s)", "Thread(s) per core", "L2 cache", "L3 cache", "Flags"):
+            match = re.search(r"^%s:\s*(.*)$" % re.escape(key), lscpu, re.M)
+            if match:
+                value = match.group(1)
+                if key == "Flags":
+                    value = " ".join(f for f in value.split() if f.startswith(("avx", "fma")))
+                info[key] = value
+    except OSError:
+        pass
+    with open("/proc/meminfo", encoding="ascii") as handle:
+        info["memory"] = handle.readline().split(":")[1].strip()
+    return info
+
+
+def load_average():
+    return os.getloadavg()
+
+
+def format_rate(value):
+    return "%.3g" % value
+
+
+def print_report(results, out):
+    write = lambda line="": print(line, file=out)
+    write("## Targets")
+    write()
+    write("| comparison | measured | target | met |")
+    write("|---|---:|---:|---|")
+    for t in results["targets"]:
+        if t["goal"] == 0:
+            write("| %s | %.3g | - | - |" % (t["name"], t["value"]))
+            continue
+        relation = ">=" if t["higher_is_better"] else "<="
+        write("| %s | %.3g | %s %.3g | %s |" % (t["name"], t["value"], relation, t["goal"], "yes" if t["met"] else "NO"))
+    write()
+    if "ceilings" in results:
+        c = results["ceilings"]
+        write("dgemm ceiling (square n = 1024, 2048, best): %.1f GFLOP/s on 1 thread, %.1f GFLOP/s on 2 threads" %
+              (c["dgemm_gflops_1_thread"], c["dgemm_gflops_2_threads"]))
+        write()
+    if "w1" in results:
+        w = results["w1"]
+        write("## W1: member-pattern updates per second (1 thread)")
+        write()
+        write("| implementation | median | min | max |")
+        write("|---|---:|---:|---:|")
+        for name in ("nclab", "fused", "numpy_stacked", "numpy", "torch"):
+            r = w["rates"][name]
+            write("| %s | %s | %s | %s |" % (name, format_rate(r["median"]), format_rate(r["min"]), format_rate(r["max"])))
+        write()
+        write("nclab %.2f GFLOP/s, hand-fused %.2f GFLOP/s (useful dense-product FLOPs, training and per-epoch "
+              "evaluation)" % (w["gflops"]["nclab"], w["gflops"]["fused"]))
+        write()
+    if "w2" in results:
+        w = results["w2"]
+        write("## W2: %d-run sweep wall time (s)" % w["runs"])
+        write()
+        write("| run | median | min | max |")
+        write("|---|---:|---:|---:|")
+        for name, key in (("nclab, 1 thread", "nclab_1_thread_seconds"), ("nclab, 2 threads", "nclab_2_threads_seconds"),
+                          ("PyTorch, 2 processes (extrapolated)", "torch_estimate_seconds")):
+            r = spread(w[key])
+            write("| %s | %.3g | %.3g | %.3g |" % (name, r["median"], r["min"], r["max"]))
+        write()
+    if "w3" in results:
+        w = results["w3"]
+        write("## W3: useful GFLOP/s (%d training, %d test patterns, %d epochs)" %
+              (w["train_rows"], w["test_rows"], w["epochs"]))
+        write()
+        write("| run | median | min | max |")
+        write("|---|---:|---:|---:|")
+        for name, key in (("nclab, 2 threads", "nclab_2_threads"), ("nclab, 1 thread", "nclab_1_thread"),
+                          ("PyTorch, 2 threads", "torch_2_threads")):
+            r = w["gflops"][key]
+            write("| %s | %.1f | %.1f | %.1f |" % (name, r["median"], r["min"], r["max"]))
+        write()
+    if "memory" in results:
+        m = results["memory"]["peak_rss_kib"]
+        write("## Memory: peak RSS of a sweep (%d epochs per run)" % results["memory"]["epochs"])
+        write()
+        write("| runs | peak RSS (MiB) |")
+        write("|---:|---:|")
+        for runs in sorted(m, key=int):
+            write("| %s | %.1f |" % (runs, m[runs] / 1024))
+        write()
+    if "scaling" in results:
+        s = results["scaling"]
+        write("## Scaling: microseconds per member-pattern update (1 thread, %d epochs, with evaluation)" % s["epochs"])
+        write()
+        for axis, label in (("members", "M (14-10-2, fold 0 of Australian)"), ("hidden", "hidden units (M = 4)"),
+                            ("rows", "generated patterns (M = 4, 14-10-2, 90% training)")):
+            write("| %s | us per update | seconds |" % label)
+            write("|---:|---:|---:|")
+            for key, r in s["table"][axis].items():
+                write("| %s | %.3f | %.3f |" % (key, r["us_per_update"], r["seconds"]))
+            write()
+    for check, differences in results.get("checks", {}).items():
+        write("check %s: %s" % (check, ", ".join("%s %.1e" % (k[4:], v) for k, v in differences.items())))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build", default="build", help="CMake build folder with nclab and the bench tools")
+    parser.add_argument("--data-dir", default=os.environ.get("NCLAB_DATA_DIR", "../shared/data"),
+                        help="folder containing australian.dat")
+    parser.add_argument("--work", help="folder for states, data and results files (default: a new temporary folder)")
+    parser.add_argument("--only", default="ceilings,w1,w2,w3,memory,scaling",
+                        help="comma-separated parts to run (ceilings,w1,w2,w3,memory,scaling)")
+    parser.add_argument("--repeats", type=int, default=3, help="timings per measurement")
+    parser.add_argument("--w1-epochs", type=int, default=100, help="epochs of W1 and W2")
+    parser.add_argument("--peer-epochs", type=int, default=2, help="epochs the W1/W2 peers train and check")
+    parser.add_argument("--w3-rows", type=int, default=2560, help="generated patterns of W3 (80%% train)")
+    parser.add_argument("--w3-epochs", type=int, default=2, help="epochs of W3")
+    parser.add_argument("--memory-epochs", type=int, default=5, help="epochs per run of the memory sweeps")
+    parser.add_argument("--scaling-epochs", type=int, default=20, help="epochs per run of the scaling table")
+    parser.add_argument("--min-time", type=float, default=0.5, help="Google Benchmark minimum time per dgemm case")
+    parser.add_argument("--tolerance", type=float, default=1e-9,
+                        help="largest absolute difference from nclab's losses and parameters a peer may show")
+    parser.add_argument("--json", help="also write every measurement to this JSON file")
+    args = parser.parse_args()
+
+    bench = Bench(args)
+    parts = args.only.split(",")
+    if "w3" in parts and "ceilings" not in parts:
+        parts.insert(0, "ceilings")
+    bench.results["machine"] = machine()
+    bench.results["load_average_start"] = load_average()
+    bench.results["work"] = bench.work
+    start = time.perf_counter()
+    for part in ("ceilings", "w1", "w2", "w3", "memory", "scaling"):
+        if part in parts:
+            part_start = time.perf_counter()
+            getattr(bench, part)()
+            print("compare: %s done in %.0f s (load average %.2f)" % (part, time.perf_counter() - part_start,
+                                                                     load_average()[0]), file=sys.stderr)
+    bench.results["seconds"] = time.perf_counter() - start
+    bench.results["load_average_end"] = load_average()
+
+    print("Machine: %s, %s CPUs, %s; load average %.2f at start, %.2f at end; %.0f s in all" %
+          (bench.results["machine"].get("Model name", "?"), bench.results["machine"].get("CPU(s)", "?"),
+           bench.results["machine"]["memory"], bench.results["load_average_start"][0],
+           bench.results["load_average_end"][0], bench.results["seconds"]))
+    print()
+    print_report(bench.results, sys.stdout)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(bench.results, handle, indent=1, default=str)
+    if not args.work:
+        shutil.rmtree(bench.work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
