@@ -19,15 +19,19 @@ IGNORED_ATTRIBUTES = {"train_seconds"}
 
 
 def collect(handle):
+    """Every attribute and dataset below /runs, keyed by the run's grid index and the path inside it."""
     items = {}
+    for run_name, run in handle["runs"].items():
+        prefix = "run %d/" % int(run.attrs["run_index"])
 
-    def visit(name, obj):
-        for key, value in obj.attrs.items():
-            if key not in IGNORED_ATTRIBUTES:
-                items[name + "@" + key] = np.asarray(value)
-        if isinstance(obj, h5py.Dataset):
-            items[name] = obj[()]
-    handle["runs"].visititems(visit)
+        def add(name, obj):
+            for key, value in obj.attrs.items():
+                if key not in IGNORED_ATTRIBUTES:
+                    items[prefix + name + "@" + key] = np.asarray(value)
+            if isinstance(obj, h5py.Dataset):
+                items[prefix + name] = obj[()]
+        add("", run)
+        run.visititems(add)
     return items
 
 

@@ -18,6 +18,7 @@
 // parameters.
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -52,6 +53,16 @@ struct Metrics {
   std::vector<double> train_loss, test_loss, train_mse, test_mse, train_error, test_error;
   std::vector<double> train_ambiguity, test_ambiguity;
 };
+
+// 1 / (1 + e^-x), selected from both quotients by a bit mask: a branch on the sign mispredicts about
+// half the time, and GCC turns a plain ?: back into one.
+inline double sigmoid(double x) {
+  const double e = std::exp(-std::abs(x));
+  const std::uint64_t mask = std::uint64_t{0} - static_cast<std::uint64_t>(x >= 0.0);
+  const std::uint64_t positive = std::bit_cast<std::uint64_t>(1.0 / (1.0 + e));
+  const std::uint64_t negative = std::bit_cast<std::uint64_t>(e / (1.0 + e));
+  return std::bit_cast<double>((positive & mask) | (negative & ~mask));
+}
 
 double json_number(const std::string& text, const std::string& key) {
   const std::size_t at = text.find("\"" + key + "\":");
@@ -120,8 +131,7 @@ void train_run(const Run& run, std::vector<double>& params, Metrics& metrics) {
     for (std::size_t j = 0; j < h_units; ++j) {
       double s = b1[j];
       for (std::size_t i = 0; i < d; ++i) s += w1[j * d + i] * x[i];
-      const double e = std::exp(-std::abs(s));
-      z[j] = s >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+      z[j] = sigmoid(s);
     }
     double max = -INFINITY;
     for (std::size_t k = 0; k < k_units; ++k) {

@@ -9,6 +9,10 @@ namespace nclab {
 MomentumSgd::MomentumSgd(std::size_t parameter_count, double learning_rate, double momentum)
     : velocity_(parameter_count, 0.0), learning_rate_(learning_rate), momentum_(momentum) {}
 
+// The loops below are element-wise, so an AVX2 clone (picked at load time on CPUs that have AVX2)
+// gives the same bits as the SSE2 baseline: GCC contracts a * b + c into an FMA only when the target
+// has FMA, which "avx2" does not enable.
+__attribute__((target_clones("avx2", "default")))
 void MomentumSgd::step(std::span<double> parameters, std::span<const double> gradient, double scale) {
   if (parameters.size() != velocity_.size() || gradient.size() != velocity_.size()) {
     throw std::invalid_argument("MomentumSgd::step: expected " + std::to_string(velocity_.size()) +

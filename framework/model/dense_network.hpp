@@ -6,8 +6,9 @@
 // it acts on each row.
 //
 // Parameters sit in one buffer, layer by layer: W_1 (row-major), b_1, W_2, b_2, ... layout() names the
-// layers "layer1", "layer2", ... The workspaces are sized by the first forward() at a given batch size
-// and reused, so later calls with that size allocate nothing.
+// layers "layer1", "layer2", ... The workspaces grow to the largest batch seen and are reused, so a
+// forward() with a batch no larger than an earlier one allocates and clears nothing (training alternates
+// steps of one batch size with full-batch evaluations).
 
 #include <cstddef>
 #include <memory>
@@ -53,18 +54,22 @@ class DenseNetwork final : public Model {
  private:
   struct Layer {
     LayerLayout layout;
-    Matrix output;  // A_l of the last forward() batch
-    Matrix delta;   // dLoss/d(pre-activation) during backward()
+    Matrix output;  // A_l of the last forward() batch in its first batch_rows_ rows
+    Matrix delta;   // dLoss/d(pre-activation) during backward(), same rows
   };
 
-  ConstMatrixView weight_view(const LayerLayout& layout) const;
-  MatrixView weight_view(const LayerLayout& layout, std::span<double> buffer) const;
-  std::span<const double> bias_view(const LayerLayout& layout) const;
+  // Grows every workspace to at least `rows` rows.
+  void reserve_rows(std::size_t rows);
+  // The first batch_rows_ rows of a workspace.
+  MatrixView batch_rows(Matrix& workspace) const { return workspace.view().rows_range(0, batch_rows_); }
+  ConstMatrixView batch_rows(const Matrix& workspace) const { return workspace.view().rows_range(0, batch_rows_); }
 
   std::size_t inputs_ = 0;
   std::vector<double> parameters_;
   std::vector<Layer> layers_;
   Matrix input_;  // copy of the last forward() batch X, which the first layer's dW needs
+  std::size_t batch_rows_ = 0;      // patterns in the last forward() batch
+  std::size_t workspace_rows_ = 0;  // rows the workspaces have room for
   bool has_forward_ = false;
 };
 
