@@ -25,11 +25,9 @@ void MomentumSgd::step(std::span<double> parameters, std::span<const double> gra
   const double* g = gradient.data();
   const std::size_t count = velocity_.size();
   if (momentum_ == 0.0) {
-    // Plain SGD: v = -rate g, skipping the multiplication of the zero velocity.
-    for (std::size_t p = 0; p < count; ++p) {
-      v[p] = -rate * g[p];
-      w[p] += v[p];
-    }
+    // Plain SGD: w += -rate g, the same value as w += v with v = -rate g. The velocity is not stored,
+    // which saves one of the loop's five memory streams on large layers.
+    for (std::size_t p = 0; p < count; ++p) w[p] += -rate * g[p];
     return;
   }
   for (std::size_t p = 0; p < count; ++p) {
