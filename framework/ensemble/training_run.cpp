@@ -219,7 +219,7 @@ void TrainingRun::evaluate_members(DataPart& part, std::size_t first, std::size_
   members_->for_each_member(parallel, [&](std::size_t i) {
     if (i < first || i >= last) return;
     MatrixView output = part.outputs[i].view();
-    members_->member(i).forward(part.inputs, output);
+    members_->member(i).predict(part.inputs, output);
   });
 }
 

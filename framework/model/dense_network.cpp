@@ -137,25 +137,19 @@ std::span<const double> DenseNetwork::biases(std::size_t index) const {
 
 ConstMatrixView DenseNetwork::layer_output(std::size_t index) const { return batch_rows(layers_.at(index).output); }
 
-void DenseNetwork::reserve_rows(std::size_t rows) {
-  if (rows <= workspace_rows_) return;
-  input_.resize(rows, inputs_);
-  for (Layer& layer : layers_) {
-    layer.output.resize(rows, layer.layout.rows);
-    layer.delta.resize(rows, layer.layout.rows);
+void DenseNetwork::reserve_rows(std::size_t rows, bool backward) {
+  if (rows > output_rows_) {
+    for (Layer& layer : layers_) layer.output.resize(rows, layer.layout.rows);
+    output_rows_ = rows;
   }
-  workspace_rows_ = rows;
+  if (backward && rows > backward_rows_) {
+    input_.resize(rows, inputs_);
+    for (Layer& layer : layers_) layer.delta.resize(rows, layer.layout.rows);
+    backward_rows_ = rows;
+  }
 }
 
-void DenseNetwork::forward(ConstMatrixView x, MatrixView y) {
-  detail::require_shape("DenseNetwork::forward: X", x, x.rows, inputs_);
-  detail::require_shape("DenseNetwork::forward: Y", y, x.rows, output_size());
-
-  reserve_rows(x.rows);
-  batch_rows_ = x.rows;
-  const MatrixView input = batch_rows(input_);
-  copy_rows(x, input);
-
+void DenseNetwork::run_layers(ConstMatrixView input, MatrixView y) {
   ConstMatrixView layer_input = input;
   for (Layer& layer : layers_) {
     const MatrixView output = batch_rows(layer.output);
@@ -164,13 +158,35 @@ void DenseNetwork::forward(ConstMatrixView x, MatrixView y) {
     apply_activation(layer.layout.activation, output);
     layer_input = output;
   }
-
   copy_rows(layer_input, y);
+}
+
+void DenseNetwork::forward(ConstMatrixView x, MatrixView y) {
+  detail::require_shape("DenseNetwork::forward: X", x, x.rows, inputs_);
+  detail::require_shape("DenseNetwork::forward: Y", y, x.rows, output_size());
+
+  reserve_rows(x.rows, true);
+  batch_rows_ = x.rows;
+  const MatrixView input = batch_rows(input_);
+  copy_rows(x, input);
+  run_layers(input, y);
   has_forward_ = true;
 }
 
+void DenseNetwork::predict(ConstMatrixView x, MatrixView y) {
+  detail::require_shape("DenseNetwork::predict: X", x, x.rows, inputs_);
+  detail::require_shape("DenseNetwork::predict: Y", y, x.rows, output_size());
+
+  reserve_rows(x.rows, false);
+  batch_rows_ = x.rows;
+  has_forward_ = false;
+  run_layers(x, y);
+}
+
 void DenseNetwork::backward(ConstMatrixView grad, GradientAt at, std::span<double> param_grad, MatrixView* input_grad) {
-  if (!has_forward_) throw std::logic_error("DenseNetwork::backward: call forward() first");
+  if (!has_forward_) {
+    throw std::logic_error("DenseNetwork::backward: call forward() first (predict() keeps nothing for backward)");
+  }
   const std::size_t batch = batch_rows_;
   detail::require_shape("DenseNetwork::backward: gradient", grad, batch, output_size());
   if (param_grad.size() != parameters_.size()) {
