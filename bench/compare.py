@@ -77,6 +77,12 @@ class Bench:
         """Call measure() --repeats times; return the list of its values."""
         return [measure() for _ in range(self.args.repeats)]
 
+    def interleave(self, first, second):
+        """Call first() and second() alternately --repeats times each, so that a change in the machine's
+        load hits both about equally; returns both lists of values."""
+        pairs = [(first(), second()) for _ in range(self.args.repeats)]
+        return [a for a, _ in pairs], [b for _, b in pairs]
+
     def dump_state(self, name, options):
         folder = os.path.join(self.work, "state-" + name)
         self.run([os.path.join(self.build, "bench", "run_state_dump"), folder] + options, env=one_thread())
@@ -179,8 +185,7 @@ class Bench:
         def sweep(threads):
             return self.run(self.nclab("sweep", *options, "--threads", str(threads), "--out", out, "--overwrite",
                                        "--progress", "never"), env=one_thread())[:2]
-        one = self.repeat(lambda: sweep(1))
-        two = self.repeat(lambda: sweep(2))
+        one, two = self.interleave(lambda: sweep(1), lambda: sweep(2))
         with h5py.File(out, "r") as handle:
             runs = len(run_attributes(handle))
 
@@ -227,8 +232,7 @@ class Bench:
             with h5py.File(out, "r") as handle:
                 return float(run_attributes(handle)[0]["train_seconds"])
 
-        two = self.repeat(lambda: nclab_run(2))
-        one = self.repeat(lambda: nclab_run(1))
+        one, two = self.interleave(lambda: nclab_run(1), lambda: nclab_run(2))
         state = self.dump_state("w3", options)
         n_train = len(np.load(os.path.join(state, "train_labels.npy")))
         n_test = len(np.load(os.path.join(state, "test_labels.npy")))
@@ -457,7 +461,7 @@ def main():
     parser.add_argument("--w1-epochs", type=int, default=100, help="epochs of W1 and W2")
     parser.add_argument("--peer-epochs", type=int, default=2, help="epochs the W1/W2 peers train and check")
     parser.add_argument("--w3-rows", type=int, default=2560, help="generated patterns of W3 (80%% train)")
-    parser.add_argument("--w3-epochs", type=int, default=2, help="epochs of W3")
+    parser.add_argument("--w3-epochs", type=int, default=3, help="epochs of W3")
     parser.add_argument("--memory-epochs", type=int, default=5, help="epochs per run of the memory sweeps")
     parser.add_argument("--scaling-epochs", type=int, default=20, help="epochs per run of the scaling table")
     parser.add_argument("--min-time", type=float, default=0.5, help="Google Benchmark minimum time per dgemm case")
@@ -474,12 +478,14 @@ def main():
     bench.results["load_average_start"] = load_average()
     bench.results["work"] = bench.work
     start = time.perf_counter()
+    bench.results["parts"] = {}
     for part in ("ceilings", "w1", "w2", "w3", "memory", "scaling"):
         if part in parts:
-            part_start = time.perf_counter()
+            part_start, load_start = time.perf_counter(), load_average()[0]
             getattr(bench, part)()
-            print("compare: %s done in %.0f s (load average %.2f)" % (part, time.perf_counter() - part_start,
-                                                                     load_average()[0]), file=sys.stderr)
+            seconds, load_end = time.perf_counter() - part_start, load_average()[0]
+            bench.results["parts"][part] = {"seconds": seconds, "load_start": load_start, "load_end": load_end}
+            print("compare: %s done in %.0f s (load average %.2f)" % (part, seconds, load_end), file=sys.stderr)
     bench.results["seconds"] = time.perf_counter() - start
     bench.results["load_average_end"] = load_average()
 
@@ -487,6 +493,8 @@ def main():
           (bench.results["machine"].get("Model name", "?"), bench.results["machine"].get("CPU(s)", "?"),
            bench.results["machine"]["memory"], bench.results["load_average_start"][0],
            bench.results["load_average_end"][0], bench.results["seconds"]))
+    print("1-minute load average at the start and end of each part: " + ", ".join(
+        "%s %.1f-%.1f" % (part, p["load_start"], p["load_end"]) for part, p in bench.results["parts"].items()))
     print()
     print_report(bench.results, sys.stdout)
     if args.json:
