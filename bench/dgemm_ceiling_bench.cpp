@@ -1,6 +1,6 @@
 // The machine's ceiling for dense double-precision work: OpenBLAS cblas_dgemm on large square
-// matrices with 1 and 2 threads, and on the three products of one W3 training step (784-512-10 MLP,
-// batch 128) with 1 thread, which is how nclab runs them inside a member task.
+// matrices with 1 and 2 threads. For comparison it also times the hidden layer's products of W3
+// (784-512-10 MLP, batch 128) on 1 thread, which is how nclab runs them inside a member task.
 //
 // The FLOPS counter is 2 m n k per call over wall time (a multi-threaded call's CPU time would count
 // every thread). bench/compare.py reads it from --benchmark_format=json.
@@ -38,9 +38,9 @@ void BM_dgemm_square(benchmark::State& state) {
 BENCHMARK(BM_dgemm_square)->ArgNames({"n", "threads"})->Args({1024, 1})->Args({2048, 1})->Args({1024, 2})->Args({2048, 2})
     ->UseRealTime()->Unit(benchmark::kMillisecond);
 
-// The products of one W3 member step, as framework/math/dense_blas.cpp calls them: the hidden layer's
-// forward Y = X W^T (128 x 512 x 784), its weight gradient dW = G^T X (512 x 784 x 128), and the full-batch
-// evaluation forward on 2048 patterns.
+// The hidden layer's products in W3, as framework/math/dense_blas.cpp calls them: the forward product
+// Y = X W^T of a 128-pattern step and of a 2048-pattern evaluation, and the weight gradient
+// dW = G^T X (512 x 784 from 128 patterns).
 void BM_dgemm_w3_forward(benchmark::State& state) {
   run_dgemm(state, CblasNoTrans, CblasTrans, static_cast<int>(state.range(0)), 512, 784, 1);
 }

@@ -1,6 +1,6 @@
 """Write a synthetic classification CSV for the benchmarks.
 
-Each class c gets a centre drawn from N(0, 1) per feature; a pattern of class c is its centre plus
+Each class c gets a centre drawn from N(0, 1) per feature. A pattern of class c is its centre plus
 N(0, noise^2) noise in every feature. Classes take turns, so every class has N / classes patterns
 (+-1). The file has a header row (x0, x1, ..., class) and the class label in the last column, which
 nclab reads as a classification target. The same seed always writes the same file.

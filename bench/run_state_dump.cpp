@@ -1,7 +1,7 @@
-// Trains one run exactly as `nclab train` would and writes, as .npy files in a folder, everything a
-// reimplementation needs to repeat it: the prepared (standardised, one-hot) training and test parts,
-// every member's initial parameters, the pattern order of every epoch, and nclab's per-epoch metrics
-// and final parameters. bench/peers/*.py and w1_fused_reference train from these files and compare
+// Trains one run exactly as `nclab train` would and writes everything a reimplementation needs to
+// repeat it as .npy files into a folder. The files contain the prepared (standardised, one-hot)
+// training and test parts, every member's initial parameters, the pattern order of every epoch, and
+// nclab's per-epoch metrics and final parameters. bench/peers/*.py and w1_fused_reference train from these files and compare
 // their results with nclab's, so that the speed comparison runs the same update from the same start.
 //
 //   run_state_dump OUT_DIR TRAIN_OPTIONS...

@@ -19,7 +19,7 @@ IGNORED_ATTRIBUTES = {"train_seconds"}
 
 
 def collect(handle):
-    """Every attribute and dataset below /runs, keyed by the run's grid index and the path inside it."""
+    """Collect every attribute and dataset below /runs, keyed by the run's grid index and its path."""
     items = {}
     for run_name, run in handle["runs"].items():
         prefix = "run %d/" % int(run.attrs["run_index"])

@@ -7,10 +7,10 @@
 //
 // Each STATE_DIR comes from run_state_dump (bench/run_state_dump.cpp): the prepared data, the initial
 // parameters, the pattern orders and nclab's results of one run. The reference trains every run from
-// the same start in the same order and computes the same per-epoch metrics as nclab (loss, mean
-// squared error and error rate of each member and of the ensemble, and the ambiguity, on the training
-// and the test part). It leaves out what nclab does once per run: the error correlations, the stored
-// test outputs and the record. The pattern orders are read from the files instead of drawn, which
+// the same start in the same order. After each epoch it computes nclab's metrics on the training and
+// the test part: loss, mean squared error and error rate of each member and of the ensemble, and the
+// ambiguity. It leaves out what nclab does once per run: the error correlations, the stored test
+// outputs and the record. The pattern orders are read from the files instead of drawn, which
 // saves it one Fisher-Yates shuffle per epoch.
 //
 // Prints one JSON object: the wall and CPU time of each repeat of training all runs, the member-pattern

@@ -1,6 +1,6 @@
 """Load a run written by run_state_dump and compare a peer's results with nclab's.
 
-A state folder holds the prepared data, the initial parameters of every member, the pattern order of
+A state folder contains the prepared data, the initial parameters of every member, the pattern order of
 every epoch and nclab's per-epoch metrics and final parameters (see bench/run_state_dump.cpp). The
 metrics here follow framework/ensemble/metrics.cpp: per member and for the ensemble mean F, the loss
 1/2 |F - d|^2 averaged over patterns, the mean squared error over patterns and outputs and the error
