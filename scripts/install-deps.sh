@@ -9,6 +9,10 @@ packages=(
   libgtest-dev libbenchmark-dev
   python3 python3-h5py python3-numpy python3-pandas python3-matplotlib python3-pytest
 )
+# bench/compare.sh compares nclab with PyTorch; the tests do not need it.
+if [[ "${NCLAB_WITH_BENCH:-0}" == 1 ]]; then
+  packages+=(python3-torch)
+fi
 if [[ "${NCLAB_WITH_MPI:-0}" == 1 ]]; then
   packages+=(libopenmpi-dev openmpi-bin)
 fi

@@ -22,6 +22,7 @@ void TrainingRun::train_concurrent() {
   for (std::size_t epoch = 0; epoch < config_.epochs; ++epoch) {
     penalty.coefficient = coefficient_at(epoch);
     shuffle_order(shuffle);
+    set_outputs_current(0, members_count_, false);
     for (std::size_t first = 0; first < patterns; first += config_.batch) {
       const std::size_t rows = std::min(config_.batch, patterns - first);
       ConstMatrixView inputs;

@@ -9,7 +9,7 @@ namespace nclab {
 
 // Updates v = momentum v - learning_rate scale g, then w += v, where g is the summed parameter gradient
 // of a batch and scale = 1 / batch size turns it into the gradient of the batch mean. The velocity v
-// starts at 0 and stays 0 when momentum is 0.
+// starts at 0. With momentum 0 the step is w += -learning_rate scale g and v stays 0.
 class MomentumSgd {
  public:
   MomentumSgd(std::size_t parameter_count, double learning_rate, double momentum);

@@ -30,6 +30,7 @@ void TrainingRun::train_sequential() {
     for (std::size_t epoch = 0; epoch < config_.epochs && keep_going; ++epoch) {
       const double lambda = coefficient_at(epoch);
       shuffle_order(shuffle);
+      set_outputs_current(member, member + 1, false);
       for (std::size_t first = 0; first < patterns; first += config_.batch) {
         const std::size_t rows = std::min(config_.batch, patterns - first);
         ConstMatrixView inputs;
@@ -62,6 +63,7 @@ void TrainingRun::train_sequential() {
     evaluate_members(train_, member, member + 1);
     evaluate_members(test_, member, member + 1);
     if (early_stopping_) evaluate_members(validation_, member, member + 1);
+    set_outputs_current(member, member + 1, true);
   }
 }
 

@@ -70,6 +70,7 @@ TrainingRun::TrainingRun(const TrainingConfig& config, const PreparedData& data,
   }
   if (config_.mode == TrainingMode::sequential) sequential_sum_ = Matrix(train_.rows(), train_.targets.cols);
   order_.resize(train_.rows());
+  outputs_current_.assign(members_count_, 0);
 }
 
 void TrainingRun::check_data() const {
@@ -219,7 +220,7 @@ void TrainingRun::evaluate_members(DataPart& part, std::size_t first, std::size_
   members_->for_each_member(parallel, [&](std::size_t i) {
     if (i < first || i >= last) return;
     MatrixView output = part.outputs[i].view();
-    members_->member(i).forward(part.inputs, output);
+    members_->member(i).predict(part.inputs, output);
   });
 }
 
@@ -234,6 +235,7 @@ bool TrainingRun::record_epoch(std::size_t first, std::size_t last, std::size_t 
   evaluate_members(train_, first, last);
   evaluate_members(test_, first, last);
   if (early_stopping_) evaluate_members(validation_, first, last);
+  set_outputs_current(first, last, true);
 
   const PartMetrics train = part_metrics(train_, members_in_use);
   const PartMetrics test = part_metrics(test_, members_in_use);
@@ -300,6 +302,11 @@ bool TrainingRun::after_epoch() {
   return true;
 }
 
+void TrainingRun::set_outputs_current(std::size_t first, std::size_t last, bool current) {
+  std::fill(outputs_current_.begin() + static_cast<long>(first), outputs_current_.begin() + static_cast<long>(last),
+            current ? 1 : 0);
+}
+
 void TrainingRun::save_parameters(std::vector<std::vector<double>>& store, std::size_t first, std::size_t last) const {
   store.resize(members_count_);
   for (std::size_t i = first; i < last; ++i) {
@@ -314,6 +321,7 @@ void TrainingRun::restore_parameters(const std::vector<std::vector<double>>& sto
     const auto parameters = members_->member(i).parameters();
     std::copy(store[i].begin(), store[i].end(), parameters.begin());
   }
+  set_outputs_current(first, last, false);
 }
 
 RunRecord TrainingRun::run() {
@@ -330,9 +338,12 @@ void TrainingRun::finish_record() {
   record_.metrics = log_.build();
   record_.epochs_completed = log_.rows();
 
-  // Final outputs of every member with the parameters the run ends with.
-  evaluate_members(train_, 0, members_count_);
-  evaluate_members(test_, 0, members_count_);
+  // Final outputs of every member with the parameters the run ends with. The last epoch's evaluation
+  // usually computed them already; the forward pass is deterministic, so reusing them changes nothing.
+  if (std::find(outputs_current_.begin(), outputs_current_.end(), 0) != outputs_current_.end()) {
+    evaluate_members(train_, 0, members_count_);
+    evaluate_members(test_, 0, members_count_);
+  }
   record_.train_correlation = error_correlation(train_.output_views(members_count_), train_.targets);
   record_.test_correlation = test_.rows() > 0 ? error_correlation(test_.output_views(members_count_), test_.targets)
                                               : Matrix(members_count_, members_count_, kNaN);

@@ -70,6 +70,10 @@ class TrainingRun {
   // Takes a weight snapshot when one is due and polls the stop request. Returns false on a stop request.
   bool after_epoch();
 
+  // Marks the train_ and test_ outputs of members [first, last) as computed from their current
+  // parameters (after an evaluation) or not (before training steps and after restoring parameters).
+  void set_outputs_current(std::size_t first, std::size_t last, bool current);
+
   void save_parameters(std::vector<std::vector<double>>& store, std::size_t first, std::size_t last) const;
   void restore_parameters(const std::vector<std::vector<double>>& store, std::size_t first, std::size_t last);
   void finish_record();
@@ -92,6 +96,10 @@ class TrainingRun {
   std::vector<std::size_t> order_;
   Matrix batch_inputs_, batch_targets_, batch_sum_;
   Matrix sequential_sum_;  // S_j on the training part for the member trained in sequential mode
+
+  // Per member: whether train_.outputs and test_.outputs match its current parameters, so that
+  // finish_record can skip a forward pass whose outputs it already has.
+  std::vector<char> outputs_current_;
 
   // Parameters at the end of the last finite epoch, and at the best validation loss.
   std::vector<std::vector<double>> last_finite_, best_;

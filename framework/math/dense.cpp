@@ -34,7 +34,7 @@ void check_dense_backward_shapes(const ConstMatrixView& x, const ConstMatrixView
 
 namespace {
 
-bool use_blas(DensePath path, std::size_t min_flops, std::size_t batch, std::size_t outputs, std::size_t inputs) {
+bool use_blas(DensePath path, bool automatic_choice) {
   switch (path) {
     case DensePath::loop:
       return false;
@@ -43,14 +43,14 @@ bool use_blas(DensePath path, std::size_t min_flops, std::size_t batch, std::siz
     case DensePath::automatic:
       break;
   }
-  return dense_flops(batch, outputs, inputs) >= min_flops;
+  return automatic_choice;
 }
 
 }  // namespace
 
 void dense_forward(ConstMatrixView x, ConstMatrixView w, std::span<const double> b, MatrixView y, DensePath path) {
   detail::check_dense_forward_shapes(x, w, b.size(), y);
-  if (use_blas(path, dense_forward_blas_min_flops, x.rows, w.rows, w.cols)) {
+  if (use_blas(path, dense_forward_uses_blas(x.rows, w.rows, w.cols))) {
     detail::dense_forward_blas(x, w, b, y);
   } else {
     detail::dense_forward_loop(x, w, b, y);
@@ -60,7 +60,7 @@ void dense_forward(ConstMatrixView x, ConstMatrixView w, std::span<const double>
 void dense_backward(ConstMatrixView x, ConstMatrixView w, ConstMatrixView g, MatrixView dw, std::span<double> db,
                     MatrixView* dx, DensePath path) {
   detail::check_dense_backward_shapes(x, w, g, dw, db.size(), dx);
-  if (use_blas(path, dense_backward_blas_min_flops, x.rows, w.rows, w.cols)) {
+  if (use_blas(path, dense_backward_uses_blas(x.rows, w.rows, w.cols))) {
     detail::dense_backward_blas(x, w, g, dw, db, dx);
   } else {
     detail::dense_backward_loop(x, w, g, dw, db, dx);

@@ -40,6 +40,14 @@ constexpr std::size_t dense_flops(std::size_t batch, std::size_t outputs, std::s
   return 2 * batch * outputs * inputs;
 }
 
+// True when DensePath::automatic runs the product on BLAS.
+constexpr bool dense_forward_uses_blas(std::size_t batch, std::size_t outputs, std::size_t inputs) {
+  return dense_flops(batch, outputs, inputs) >= dense_forward_blas_min_flops;
+}
+constexpr bool dense_backward_uses_blas(std::size_t batch, std::size_t outputs, std::size_t inputs) {
+  return dense_flops(batch, outputs, inputs) >= dense_backward_blas_min_flops;
+}
+
 // Writes Y = X W^T + 1 b^T (overwrites y).
 void dense_forward(ConstMatrixView x, ConstMatrixView w, std::span<const double> b, MatrixView y,
                    DensePath path = DensePath::automatic);

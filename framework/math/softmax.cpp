@@ -16,26 +16,47 @@ double log_sum_exp(std::span<const double> logits) {
   return max + std::log(sum);
 }
 
+namespace {
+
+// The row kernels behind the span functions, without their size checks, so that the matrix versions
+// pay no call and no check per row. `logits` and `probabilities` may be the same row, as may `vector`
+// and `result`.
+inline void softmax_row(const double* logits, double* probabilities, std::size_t count) {
+  if (count == 0) return;
+
+  // Subtracting the maximum leaves the result unchanged and keeps every exponent <= 0.
+  const double max = *std::max_element(logits, logits + count);
+  double sum = 0.0;
+  for (std::size_t k = 0; k < count; ++k) {
+    probabilities[k] = std::exp(logits[k] - max);
+    sum += probabilities[k];
+  }
+  const double inverse = 1.0 / sum;
+  for (std::size_t k = 0; k < count; ++k) probabilities[k] *= inverse;
+}
+
+inline void jacobian_product_row(const double* probabilities, const double* vector, double* result,
+                                 std::size_t count) {
+  double weighted_sum = 0.0;  // sum_i v_i y_i
+  for (std::size_t i = 0; i < count; ++i) weighted_sum += vector[i] * probabilities[i];
+  for (std::size_t k = 0; k < count; ++k) result[k] = probabilities[k] * (vector[k] - weighted_sum);
+}
+
+}  // namespace
+
 void softmax(std::span<const double> logits, std::span<double> probabilities) {
   if (logits.size() != probabilities.size()) {
     throw std::invalid_argument("softmax: " + std::to_string(logits.size()) + " logits but " +
                                 std::to_string(probabilities.size()) + " outputs");
   }
-  if (logits.empty()) return;
-
-  // Subtracting the maximum leaves the result unchanged and keeps every exponent <= 0.
-  const double max = *std::max_element(logits.begin(), logits.end());
-  double sum = 0.0;
-  for (std::size_t k = 0; k < logits.size(); ++k) {
-    probabilities[k] = std::exp(logits[k] - max);
-    sum += probabilities[k];
-  }
-  const double inverse = 1.0 / sum;
-  for (double& p : probabilities) p *= inverse;
+  softmax_row(logits.data(), probabilities.data(), logits.size());
 }
 
 void softmax_rows_inplace(MatrixView values) {
-  for (std::size_t r = 0; r < values.rows; ++r) softmax(values.row(r), values.row(r));
+  for (std::size_t r = 0; r < values.rows; ++r) {
+    double* row = values.data + r * values.stride;
+    softmax_row(row, row, values.cols);
+  }
 }
 
 void softmax_jacobian_product(std::span<const double> probabilities, std::span<const double> vector,
@@ -45,9 +66,7 @@ void softmax_jacobian_product(std::span<const double> probabilities, std::span<c
                                 " probabilities, " + std::to_string(vector.size()) + " vector, " +
                                 std::to_string(result.size()) + " result)");
   }
-  double weighted_sum = 0.0;  // sum_i v_i y_i
-  for (std::size_t i = 0; i < vector.size(); ++i) weighted_sum += vector[i] * probabilities[i];
-  for (std::size_t k = 0; k < vector.size(); ++k) result[k] = probabilities[k] * (vector[k] - weighted_sum);
+  jacobian_product_row(probabilities.data(), vector.data(), result.data(), vector.size());
 }
 
 void softmax_backward_inplace(ConstMatrixView probabilities, MatrixView gradient) {
@@ -57,7 +76,8 @@ void softmax_backward_inplace(ConstMatrixView probabilities, MatrixView gradient
                                 shape_string(gradient.rows, gradient.cols));
   }
   for (std::size_t r = 0; r < gradient.rows; ++r) {
-    softmax_jacobian_product(probabilities.row(r), gradient.row(r), gradient.row(r));
+    double* row = gradient.data + r * gradient.stride;
+    jacobian_product_row(probabilities.data + r * probabilities.stride, row, row, gradient.cols);
   }
 }
 

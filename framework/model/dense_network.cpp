@@ -6,6 +6,7 @@
 
 #include "framework/core/error.hpp"
 #include "framework/math/dense.hpp"
+#include "framework/math/dense_loop.hpp"
 #include "framework/math/shape_check.hpp"
 #include "framework/math/sigmoid.hpp"
 #include "framework/math/softmax.hpp"
@@ -37,6 +38,52 @@ void chain_activation(Activation activation, ConstMatrixView outputs, MatrixView
     case Activation::softmax:
       softmax_backward_inplace(outputs, gradient);
       return;
+  }
+}
+
+ConstMatrixView weight_view(const LayerLayout& layout, const double* buffer) {
+  return {buffer + layout.weight_offset, layout.rows, layout.cols, layout.cols};
+}
+
+MatrixView weight_view(const LayerLayout& layout, double* buffer) {
+  return {buffer + layout.weight_offset, layout.rows, layout.cols, layout.cols};
+}
+
+std::span<const double> bias_view(const LayerLayout& layout, const double* buffer) {
+  return {buffer + layout.bias_offset, layout.bias_size};
+}
+
+// The layer kernels without dense_forward's and dense_backward's shape checks: the network builds every
+// view from its own layout, and forward() checks X and Y.
+void layer_forward(ConstMatrixView x, ConstMatrixView w, std::span<const double> b, MatrixView y) {
+  if (dense_forward_uses_blas(x.rows, w.rows, w.cols)) {
+    detail::dense_forward_blas(x, w, b, y);
+  } else {
+    detail::dense_forward_loop_kernel(x, w, b, y);
+  }
+}
+
+void layer_backward(ConstMatrixView x, ConstMatrixView w, ConstMatrixView g, MatrixView dw, std::span<double> db,
+                    MatrixView* dx) {
+  if (dense_backward_uses_blas(x.rows, w.rows, w.cols)) {
+    detail::dense_backward_blas(x, w, g, dw, db, dx);
+  } else {
+    detail::dense_backward_loop_kernel(x, w, g, dw, db, dx);
+  }
+}
+
+// Copies the rows of `source` into `target` of the same shape. Rows of up to 8 values are copied with
+// inline moves: at batch 1 a memcpy call per row cost more than the copy itself.
+void copy_rows(ConstMatrixView source, MatrixView target) {
+  for (std::size_t n = 0; n < source.rows; ++n) {
+    const double* __restrict from = source.data + n * source.stride;
+    double* __restrict to = target.data + n * target.stride;
+    if (source.cols > 8) {
+      std::copy_n(from, source.cols, to);
+      continue;
+    }
+#pragma GCC unroll 8
+    for (std::size_t c = 0; c < source.cols; ++c) to[c] = from[c];
   }
 }
 
@@ -80,49 +127,67 @@ std::vector<LayerLayout> DenseNetwork::layout() const {
   return result;
 }
 
-ConstMatrixView DenseNetwork::weight_view(const LayerLayout& layout) const {
-  return {parameters_.data() + layout.weight_offset, layout.rows, layout.cols, layout.cols};
+ConstMatrixView DenseNetwork::weights(std::size_t index) const {
+  return weight_view(layers_.at(index).layout, parameters_.data());
 }
 
-MatrixView DenseNetwork::weight_view(const LayerLayout& layout, std::span<double> buffer) const {
-  return {buffer.data() + layout.weight_offset, layout.rows, layout.cols, layout.cols};
+std::span<const double> DenseNetwork::biases(std::size_t index) const {
+  return bias_view(layers_.at(index).layout, parameters_.data());
 }
 
-std::span<const double> DenseNetwork::bias_view(const LayerLayout& layout) const {
-  return std::span<const double>(parameters_).subspan(layout.bias_offset, layout.bias_size);
+ConstMatrixView DenseNetwork::layer_output(std::size_t index) const { return batch_rows(layers_.at(index).output); }
+
+void DenseNetwork::reserve_rows(std::size_t rows, bool backward) {
+  if (rows > output_rows_) {
+    for (Layer& layer : layers_) layer.output.resize(rows, layer.layout.rows);
+    output_rows_ = rows;
+  }
+  if (backward && rows > backward_rows_) {
+    input_.resize(rows, inputs_);
+    for (Layer& layer : layers_) layer.delta.resize(rows, layer.layout.rows);
+    backward_rows_ = rows;
+  }
 }
 
-ConstMatrixView DenseNetwork::weights(std::size_t index) const { return weight_view(layers_.at(index).layout); }
-
-std::span<const double> DenseNetwork::biases(std::size_t index) const { return bias_view(layers_.at(index).layout); }
-
-ConstMatrixView DenseNetwork::layer_output(std::size_t index) const { return layers_.at(index).output.view(); }
+void DenseNetwork::run_layers(ConstMatrixView input, MatrixView y) {
+  ConstMatrixView layer_input = input;
+  for (Layer& layer : layers_) {
+    const MatrixView output = batch_rows(layer.output);
+    layer_forward(layer_input, weight_view(layer.layout, parameters_.data()),
+                  bias_view(layer.layout, parameters_.data()), output);
+    apply_activation(layer.layout.activation, output);
+    layer_input = output;
+  }
+  copy_rows(layer_input, y);
+}
 
 void DenseNetwork::forward(ConstMatrixView x, MatrixView y) {
   detail::require_shape("DenseNetwork::forward: X", x, x.rows, inputs_);
   detail::require_shape("DenseNetwork::forward: Y", y, x.rows, output_size());
 
-  const std::size_t batch = x.rows;
-  input_.resize(batch, inputs_);
-  for (std::size_t n = 0; n < batch; ++n) std::copy_n(x.data + n * x.stride, inputs_, input_.row(n).begin());
-
-  ConstMatrixView layer_input = input_.view();
-  for (Layer& layer : layers_) {
-    layer.output.resize(batch, layer.layout.rows);
-    layer.delta.resize(batch, layer.layout.rows);
-    dense_forward(layer_input, weight_view(layer.layout), bias_view(layer.layout), layer.output.view());
-    apply_activation(layer.layout.activation, layer.output.view());
-    layer_input = layer.output.view();
-  }
-
-  const Matrix& output = layers_.back().output;
-  for (std::size_t n = 0; n < batch; ++n) std::copy_n(output.row(n).begin(), output.cols(), y.data + n * y.stride);
+  reserve_rows(x.rows, true);
+  batch_rows_ = x.rows;
+  const MatrixView input = batch_rows(input_);
+  copy_rows(x, input);
+  run_layers(input, y);
   has_forward_ = true;
 }
 
+void DenseNetwork::predict(ConstMatrixView x, MatrixView y) {
+  detail::require_shape("DenseNetwork::predict: X", x, x.rows, inputs_);
+  detail::require_shape("DenseNetwork::predict: Y", y, x.rows, output_size());
+
+  reserve_rows(x.rows, false);
+  batch_rows_ = x.rows;
+  has_forward_ = false;
+  run_layers(x, y);
+}
+
 void DenseNetwork::backward(ConstMatrixView grad, GradientAt at, std::span<double> param_grad, MatrixView* input_grad) {
-  if (!has_forward_) throw std::logic_error("DenseNetwork::backward: call forward() first");
-  const std::size_t batch = input_.rows();
+  if (!has_forward_) {
+    throw std::logic_error("DenseNetwork::backward: call forward() first (predict() keeps nothing for backward)");
+  }
+  const std::size_t batch = batch_rows_;
   detail::require_shape("DenseNetwork::backward: gradient", grad, batch, output_size());
   if (param_grad.size() != parameters_.size()) {
     throw std::invalid_argument("DenseNetwork::backward: param_grad has " + std::to_string(param_grad.size()) +
@@ -133,25 +198,27 @@ void DenseNetwork::backward(ConstMatrixView grad, GradientAt at, std::span<doubl
   // Output layer: delta_L = dL/dZ_L. GradientAt::output chains the given dL/dA_L through f_L,
   // including the full softmax Jacobian. GradientAt::logits already is dL/dZ_L.
   Layer& last = layers_.back();
-  for (std::size_t n = 0; n < batch; ++n) std::copy_n(grad.data + n * grad.stride, grad.cols, last.delta.row(n).begin());
-  if (at == GradientAt::output) chain_activation(last.layout.activation, last.output.view(), last.delta.view());
+  const MatrixView last_delta = batch_rows(last.delta);
+  copy_rows(grad, last_delta);
+  if (at == GradientAt::output) chain_activation(last.layout.activation, batch_rows(last.output), last_delta);
 
   // Layer l: dW_l = delta_l^T A_{l-1}, db_l = column sums of delta_l, and
   // delta_{l-1} = (delta_l W_l) * f'_{l-1}, or dL/dX = delta_1 W_1 below the first layer.
   for (std::size_t l = layers_.size(); l-- > 0;) {
     Layer& layer = layers_[l];
-    const ConstMatrixView layer_input = l == 0 ? input_.view() : layers_[l - 1].output.view();
+    const ConstMatrixView layer_input = l == 0 ? batch_rows(input_) : batch_rows(layers_[l - 1].output);
     MatrixView below_delta;
     MatrixView* below = input_grad;
     if (l > 0) {
-      below_delta = layers_[l - 1].delta.view();
+      below_delta = batch_rows(layers_[l - 1].delta);
       below = &below_delta;
     }
 
-    dense_backward(layer_input, weight_view(layer.layout), layer.delta.view(), weight_view(layer.layout, param_grad),
+    layer_backward(layer_input, weight_view(layer.layout, parameters_.data()), batch_rows(layer.delta),
+                   weight_view(layer.layout, param_grad.data()),
                    param_grad.subspan(layer.layout.bias_offset, layer.layout.bias_size), below);
 
-    if (l > 0) chain_activation(layers_[l - 1].layout.activation, layers_[l - 1].output.view(), below_delta);
+    if (l > 0) chain_activation(layers_[l - 1].layout.activation, layer_input, below_delta);
   }
 }
 

@@ -6,8 +6,9 @@
 // it acts on each row.
 //
 // Parameters sit in one buffer, layer by layer: W_1 (row-major), b_1, W_2, b_2, ... layout() names the
-// layers "layer1", "layer2", ... The workspaces are sized by the first forward() at a given batch size
-// and reused, so later calls with that size allocate nothing.
+// layers "layer1", "layer2", ... The workspaces grow to the largest batch seen and are reused, so a
+// forward() or predict() with a batch no larger than an earlier one allocates and clears nothing
+// (training alternates steps of one batch size with full-batch evaluations).
 
 #include <cstddef>
 #include <memory>
@@ -40,6 +41,9 @@ class DenseNetwork final : public Model {
   std::vector<LayerLayout> layout() const override;
 
   void forward(ConstMatrixView x, MatrixView y) override;
+  // Reads X in place and grows only the layer outputs: a full-batch evaluation neither copies X nor
+  // sizes the gradient workspaces for its batch.
+  void predict(ConstMatrixView x, MatrixView y) override;
   void backward(ConstMatrixView grad, GradientAt at, std::span<double> param_grad, MatrixView* input_grad) override;
   std::unique_ptr<Model> clone() const override;
 
@@ -47,24 +51,32 @@ class DenseNetwork final : public Model {
   // Weights W_l (units_l x units_{l-1}) and biases b_l of layer `index`, counted from 0.
   ConstMatrixView weights(std::size_t index) const;
   std::span<const double> biases(std::size_t index) const;
-  // Activated output A_l (N x units_l) of layer `index` from the last forward().
+  // Activated output A_l (N x units_l) of layer `index` from the last forward() or predict().
   ConstMatrixView layer_output(std::size_t index) const;
 
  private:
   struct Layer {
     LayerLayout layout;
-    Matrix output;  // A_l of the last forward() batch
-    Matrix delta;   // dLoss/d(pre-activation) during backward()
+    Matrix output;  // A_l of the last forward() or predict() batch in its first batch_rows_ rows
+    Matrix delta;   // dLoss/d(pre-activation) during backward(), same rows
   };
 
-  ConstMatrixView weight_view(const LayerLayout& layout) const;
-  MatrixView weight_view(const LayerLayout& layout, std::span<double> buffer) const;
-  std::span<const double> bias_view(const LayerLayout& layout) const;
+  // Grows the layer outputs, and with `backward` also the input copy and the deltas, to at least
+  // `rows` rows.
+  void reserve_rows(std::size_t rows, bool backward);
+  // Runs the layers on `input` (batch_rows_ rows) into the layer outputs and copies the last into y.
+  void run_layers(ConstMatrixView input, MatrixView y);
+  // The first batch_rows_ rows of a workspace.
+  MatrixView batch_rows(Matrix& workspace) const { return workspace.view().rows_range(0, batch_rows_); }
+  ConstMatrixView batch_rows(const Matrix& workspace) const { return workspace.view().rows_range(0, batch_rows_); }
 
   std::size_t inputs_ = 0;
   std::vector<double> parameters_;
   std::vector<Layer> layers_;
   Matrix input_;  // copy of the last forward() batch X, which the first layer's dW needs
+  std::size_t batch_rows_ = 0;      // patterns in the last forward() or predict() batch
+  std::size_t output_rows_ = 0;     // rows the layer outputs have room for
+  std::size_t backward_rows_ = 0;   // rows the input copy and the deltas have room for
   bool has_forward_ = false;
 };
 

@@ -55,6 +55,11 @@ class Model {
   // Computes Y (N x outputs) from X (N x inputs) and keeps what backward() needs for this batch.
   virtual void forward(ConstMatrixView x, MatrixView y) = 0;
 
+  // Computes the same Y as forward(), bit for bit, for evaluation: a model may skip keeping what
+  // backward() needs, and backward() is then invalid until the next forward(). The default calls
+  // forward().
+  virtual void predict(ConstMatrixView x, MatrixView y) { forward(x, y); }
+
   // Back-propagates `grad` (N x outputs, see GradientAt) through the last forward() batch.
   // Writes (overwrites) param_grad, of parameters().size(), with sum_n sum_k grad(n,k) dY(n,k)/dtheta:
   // no averaging happens here, the loss scales its gradient. Writes dLoss/dX into input_grad when it

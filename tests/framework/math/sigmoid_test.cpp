@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cfenv>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <vector>
 
 namespace nclab {
 namespace {
@@ -49,6 +52,23 @@ TEST(Sigmoid, InplaceOverRowsWithStride) {
   EXPECT_EQ(data[3], 0.0);
   EXPECT_DOUBLE_EQ(data[4], 1.0 / (1.0 + std::exp(-2.0)));
   EXPECT_EQ(data[5], 7.0);
+}
+
+TEST(Sigmoid, InplaceMatchesScalarBitForBit) {
+  // sigmoid_inplace selects between both quotients with a bit mask instead of branching; it must give
+  // the template's bits for every sign, the signed zeros, infinities, NaN and more than one chunk.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<double> inputs = {0.0, -0.0, 1e-300, -1e-300, 0.3, -0.3, 36.7, -36.7, 745.2, -745.2, 1e308, -1e308,
+                                inf, -inf, nan, -nan};
+  for (int i = 0; i < 150; ++i) inputs.push_back(0.173 * (i - 75));
+  std::vector<double> values = inputs;
+  sigmoid_inplace(MatrixView{values.data(), 1, values.size(), values.size()});
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const double expected = sigmoid(inputs[i]);
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(values[i]), std::bit_cast<std::uint64_t>(expected))
+        << "x = " << inputs[i] << ": got " << values[i] << ", expected " << expected;
+  }
 }
 
 TEST(Sigmoid, BackwardMultipliesByDerivative) {

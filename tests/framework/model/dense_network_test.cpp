@@ -178,6 +178,56 @@ TEST(DenseNetwork, NoAllocationAfterFirstCallPerBatchSize) {
   }
 }
 
+TEST(DenseNetwork, PredictMatchesForwardBitForBit) {
+  // Batch 1 runs the loop kernels, batch 300 the BLAS path.
+  for (const std::size_t batch : {1u, 300u}) {
+    DenseNetwork network = three_layer_network();
+    Rng rng(17 + batch);
+    network.initialize_uniform(rng, 0.8);
+    const Matrix x = test_support::random_matrix(batch, 4, rng);
+    Matrix y_forward(batch, 5), y_predict(batch, 5);
+    network.forward(x, y_forward);
+    network.predict(x, y_predict);
+    EXPECT_EQ(y_predict.storage(), y_forward.storage()) << "batch " << batch;
+    EXPECT_EQ(network.layer_output(0).rows, batch);
+  }
+}
+
+TEST(DenseNetwork, BackwardAfterPredictIsRejected) {
+  DenseNetwork network = three_layer_network();
+  std::vector<double> param_grad(network.parameter_count());
+  Matrix x(2, 4), y(2, 5), grad(2, 5);
+  network.forward(x, y);
+  network.predict(x, y);
+  EXPECT_THROW(network.backward(grad, GradientAt::output, param_grad, nullptr), std::logic_error);
+  network.forward(x, y);
+  EXPECT_NO_THROW(network.backward(grad, GradientAt::output, param_grad, nullptr));
+}
+
+TEST(DenseNetwork, NoAllocationAlternatingStepsAndEvaluations) {
+  // Online training alternates batch-1 steps with full-batch evaluations; once both sizes have been
+  // seen, neither allocates again.
+  if (!test_support::allocation_counting_enabled()) GTEST_SKIP() << "sanitizer builds keep their own operator new";
+  DenseNetwork network(14, {{10, Activation::sigmoid}, {2, Activation::softmax}});
+  Rng rng(4);
+  network.initialize_uniform(rng, 0.5);
+  std::vector<double> param_grad(network.parameter_count());
+  const Matrix x_step = test_support::random_matrix(1, 14, rng);
+  const Matrix x_part = test_support::random_matrix(200, 14, rng);
+  Matrix y_step(1, 2), grad(1, 2, 0.1), y_part(200, 2);
+
+  network.forward(x_step, y_step);
+  network.predict(x_part, y_part);
+  network.forward(x_part, y_part);
+  const std::size_t before = test_support::allocation_count();
+  for (int epoch = 0; epoch < 3; ++epoch) {
+    network.forward(x_step, y_step);
+    network.backward(grad, GradientAt::output, param_grad, nullptr);
+    network.predict(x_part, y_part);
+  }
+  EXPECT_EQ(test_support::allocation_count(), before);
+}
+
 TEST(DenseNetwork, GradientsOfDeepNetworkOnBothKernelPaths) {
   // Batch 2 keeps every layer on the loop path, and batch 48 puts the larger layers on the BLAS path.
   for (const std::size_t batch : {2u, 48u}) {
