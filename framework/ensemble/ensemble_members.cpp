@@ -47,8 +47,7 @@ void EnsembleMembers::set_step_rows(std::size_t rows) {
 }
 
 bool EnsembleMembers::runs_parallel(std::size_t rows) const {
-  // In a 1-thread arena a parallel loop only adds task overhead, and oneTBB's idle workers spin and
-  // call sched_yield on the other cores meanwhile.
+  // In a 1-thread arena a parallel loop cannot run members side by side and only adds task overhead.
   return models_.size() > 1 && rows * models_[0]->parameter_count() >= parallel_member_work_ &&
          tbb::this_task_arena::max_concurrency() > 1;
 }
