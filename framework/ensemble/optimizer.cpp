@@ -4,15 +4,15 @@
 #include <stdexcept>
 #include <string>
 
+#include "framework/math/simd_clones.hpp"
+
 namespace nclab {
 
 MomentumSgd::MomentumSgd(std::size_t parameter_count, double learning_rate, double momentum)
     : velocity_(parameter_count, 0.0), learning_rate_(learning_rate), momentum_(momentum) {}
 
-// The loops below are element-wise, so the AVX2 clone, picked at load time on CPUs with AVX2, gives
-// the same bits as the SSE2 baseline. GCC contracts a * b + c into an FMA only for targets with FMA,
-// and "avx2" does not enable it.
-__attribute__((target_clones("avx2", "default")))
+// The loops below are element-wise, so the AVX2 clone gives the same bits as the baseline build.
+NCLAB_AVX2_CLONES
 void MomentumSgd::step(std::span<double> parameters, std::span<const double> gradient, double scale) {
   if (parameters.size() != velocity_.size() || gradient.size() != velocity_.size()) {
     throw std::invalid_argument("MomentumSgd::step: expected " + std::to_string(velocity_.size()) +
