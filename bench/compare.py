@@ -380,13 +380,14 @@ def report_targets(results, write):
     write("| comparison | wall time | CPU time | target | met |")
     write("|---|---:|---:|---:|---|")
     for t in results["targets"]:
-        cpu = "-" if t["cpu_value"] is None else "%.3g" % t["cpu_value"]
+        # Four digits, so that a value just below its target does not print as equal to it.
+        cpu = "-" if t["cpu_value"] is None else "%.4g" % t["cpu_value"]
         if t["goal"] is None:
-            write("| %s | %.3g | %s | - | - |" % (t["name"], t["value"], cpu))
+            write("| %s | %.4g | %s | - | - |" % (t["name"], t["value"], cpu))
             continue
         relation = ">=" if t["higher_is_better"] else "<="
-        write("| %s | %.3g | %s | %s %.3g | %s |" % (t["name"], t["value"], cpu, relation, t["goal"],
-                                                      "yes" if t["met"] else "NO"))
+        write("| %s | %.4g | %s | %s %g | %s |" % (t["name"], t["value"], cpu, relation, t["goal"],
+                                                    "yes" if t["met"] else "NO"))
     write()
     if "ceilings" in results:
         c = results["ceilings"]

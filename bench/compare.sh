@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Compares nclab with its PyTorch and NumPy peers and with the machine's ceilings on the workloads of
-# docs/performance.md, in one invocation, and prints a table of ratios. Takes about 10 minutes on 2
-# cores. Options go to bench/compare.py (--help lists them); the main ones:
+# docs/performance.md, in one invocation, and prints a table of ratios. Takes 3 to 7 minutes on 2
+# cores, depending on the load from other jobs. Options go to bench/compare.py, and --help lists them.
+# The main ones:
 #   --build DIR      CMake build folder configured with -DNCLAB_BENCH=ON (default: build)
-#   --data-dir DIR   folder containing australian.dat (default: $NCLAB_DATA_DIR or ../shared/data)
+#   --data-dir DIR   folder containing australian.dat (default: $NCLAB_DATA_DIR, else the tests' default)
 #   --json FILE      also write every measurement as JSON
 # Needs Debian's python3-torch, python3-numpy and python3-h5py: NCLAB_WITH_BENCH=1 scripts/install-deps.sh
 set -euo pipefail

@@ -1,5 +1,7 @@
 #include "framework/ensemble/ensemble_members.hpp"
 
+#include <oneapi/tbb/task_arena.h>
+
 #include <stdexcept>
 #include <string>
 
@@ -45,7 +47,9 @@ void EnsembleMembers::set_step_rows(std::size_t rows) {
 }
 
 bool EnsembleMembers::runs_parallel(std::size_t rows) const {
-  return models_.size() > 1 && rows * models_[0]->parameter_count() >= parallel_member_work_;
+  // In a 1-thread arena a parallel loop cannot run members side by side and only adds task overhead.
+  return models_.size() > 1 && rows * models_[0]->parameter_count() >= parallel_member_work_ &&
+         tbb::this_task_arena::max_concurrency() > 1;
 }
 
 void EnsembleMembers::forward_and_penalise(ConstMatrixView inputs, ConstMatrixView targets,

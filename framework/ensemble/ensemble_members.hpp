@@ -51,7 +51,8 @@ class EnsembleMembers {
 
   void reset_optimizer(std::size_t i) { optimizers_[i].reset(); }
 
-  // True when a step or evaluation over `rows` patterns is large enough to run the members in parallel.
+  // True when a step or evaluation over `rows` patterns is large enough to run the members in parallel
+  // and the current oneTBB arena has more than one thread.
   bool runs_parallel(std::size_t rows) const;
 
   // Calls work(i) for every member, in parallel or in index order. Each call must touch member i's

@@ -4,15 +4,15 @@
 #include <stdexcept>
 #include <string>
 
+#include "framework/math/simd_clones.hpp"
+
 namespace nclab {
 
 MomentumSgd::MomentumSgd(std::size_t parameter_count, double learning_rate, double momentum)
     : velocity_(parameter_count, 0.0), learning_rate_(learning_rate), momentum_(momentum) {}
 
-// The loops below are element-wise, so an AVX2 clone (picked at load time on CPUs that have AVX2)
-// gives the same bits as the SSE2 baseline: GCC contracts a * b + c into an FMA only when the target
-// has FMA, which "avx2" does not enable.
-__attribute__((target_clones("avx2", "default")))
+// The loops below are element-wise, so the AVX2 clone gives the same bits as the baseline build.
+NCLAB_AVX2_CLONES
 void MomentumSgd::step(std::span<double> parameters, std::span<const double> gradient, double scale) {
   if (parameters.size() != velocity_.size() || gradient.size() != velocity_.size()) {
     throw std::invalid_argument("MomentumSgd::step: expected " + std::to_string(velocity_.size()) +
@@ -26,7 +26,7 @@ void MomentumSgd::step(std::span<double> parameters, std::span<const double> gra
   const std::size_t count = velocity_.size();
   if (momentum_ == 0.0) {
     // Plain SGD: w += -rate g, the same value as w += v with v = -rate g. The velocity is not stored,
-    // which saves one of the loop's five memory streams on large layers.
+    // which saves one of the loop's four memory streams on large layers.
     for (std::size_t p = 0; p < count; ++p) w[p] += -rate * g[p];
     return;
   }

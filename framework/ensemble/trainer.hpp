@@ -39,7 +39,8 @@ inline constexpr std::size_t kDefaultParallelMemberWork = 32768;
 // Execution settings that never change a result: records are bitwise identical for any value.
 struct TrainerOptions {
   // Members run in parallel (oneTBB) in steps and evaluations whose work (patterns x parameters per
-  // member) reaches this value. 0 always runs them in parallel, SIZE_MAX never.
+  // member) reaches this value, when the calling oneTBB arena has more than one thread. 0 runs them
+  // in parallel whenever the arena allows, SIZE_MAX never.
   std::size_t parallel_member_work = kDefaultParallelMemberWork;
 };
 

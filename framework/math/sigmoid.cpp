@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <stdexcept>
 
+#include "framework/math/simd_clones.hpp"
+
 namespace nclab {
 
 namespace {
@@ -20,9 +22,8 @@ inline std::uint64_t non_negative_mask(double x) { return std::uint64_t{0} - sta
 // turns a plain ?: between the two quotients back into a branch. Each chunk of a row takes two
 // passes: the exponentials e = e^-x (x >= 0) or e^x (otherwise, NaN included), then both quotients
 // 1 / (1 + e) and e / (1 + e), of which a bit mask keeps the one the template returns.
-// The AVX2 clone vectorises the element-wise loops wider and gives the same bits, because "avx2" does
-// not enable FMA contraction.
-__attribute__((target_clones("avx2", "default")))
+// The AVX2 clone vectorises the element-wise loops wider and gives the same bits.
+NCLAB_AVX2_CLONES
 void sigmoid_inplace(MatrixView values) {
   constexpr std::size_t chunk = 64;
   constexpr std::uint64_t sign_bit = std::uint64_t{1} << 63;
@@ -48,7 +49,7 @@ void sigmoid_inplace(MatrixView values) {
   }
 }
 
-__attribute__((target_clones("avx2", "default")))
+NCLAB_AVX2_CLONES
 void sigmoid_backward_inplace(ConstMatrixView outputs, MatrixView gradient) {
   if (outputs.rows != gradient.rows || outputs.cols != gradient.cols) {
     throw std::invalid_argument("sigmoid_backward_inplace: outputs are " + shape_string(outputs.rows, outputs.cols) +
