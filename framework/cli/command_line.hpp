@@ -1,6 +1,6 @@
 #pragma once
-// Parses the options of `nclab train` and `nclab sweep` from the command line and an optional INI
-// file (--config; the command line wins) against the option table, and checks every value.
+// Parses the options of `nclab train` and `nclab sweep` against the option table and checks every value.
+// Options come from the command line and an optional INI file (--config), and the command line wins.
 
 #include <map>
 #include <set>

@@ -67,7 +67,7 @@ extern "C" void report_interrupt(int signal_number) {
   std::raise(signal_number);
 }
 
-// On Ctrl-C or SIGTERM, tells the user that the completed runs are stored and how to finish.
+// Installs SIGINT and SIGTERM handlers that print where the completed runs are stored and how to resume.
 void install_interrupt_message(const std::string& out) {
   const std::string message = "\nnclab: interrupted; every completed run is stored in " + out +
                               ". Run the same command with --resume to finish the sweep.\n";

@@ -17,8 +17,8 @@ bool log_enabled(LogLevel level);
 // Writes one line. `run_id` may be empty; `member` < 0 means the line concerns no single member.
 void log_message(LogLevel level, std::string_view message, std::string_view run_id = {}, int member = -1);
 
-// Installs a hook that clears and redraws a terminal progress line around each log line, so that the
-// two never interleave; pass empty functions to remove it.
+// Installs hooks that clear and redraw a terminal progress line around each log line, so that the two
+// never interleave. Empty functions remove them.
 void set_log_redraw_hooks(std::function<void()> before, std::function<void()> after);
 
 // ISO 8601 UTC time, e.g. 2026-12-04T19:56:46Z.

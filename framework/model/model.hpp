@@ -3,7 +3,7 @@
 //
 // Shapes: a batch is N x inputs (one pattern per row); outputs are N x outputs. All parameters of a
 // model live in ONE contiguous buffer, so that optimisers, HDF5 dumps and gradient checks see the same
-// numbers; layout() says where each layer's weights (outputs x inputs, row-major) and biases sit in it.
+// numbers; layout() returns where each layer's weights (outputs x inputs, row-major) and biases sit in it.
 
 #include <cstddef>
 #include <memory>
@@ -21,7 +21,7 @@ enum class Activation { identity, sigmoid, softmax };
 std::string to_string(Activation activation);
 Activation parse_activation(const std::string& name);
 
-// Where one layer's parameters sit in the model's parameter buffer.
+// Position of one layer's weights and biases in the model's parameter buffer.
 struct LayerLayout {
   std::string name;  // "layer1", "layer2", ...
   std::size_t weight_offset = 0;
@@ -32,7 +32,7 @@ struct LayerLayout {
   Activation activation = Activation::identity;
 };
 
-// Which quantity the gradient passed to backward() is taken with respect to.
+// Quantity that the gradient passed to backward() is taken with respect to.
 enum class GradientAt {
   output,  // dLoss/dY, Y = the activated output; backward chains through the output activation
            // (the full softmax Jacobian y_k (delta_ik - y_i) for softmax outputs).

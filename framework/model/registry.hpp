@@ -22,7 +22,7 @@ struct ModelOption {
   std::string help;
 };
 
-// What a model factory receives.
+// Arguments of a model factory: input and output sizes, output activation and option values.
 struct ModelConfig {
   std::size_t inputs = 0;
   std::size_t outputs = 0;

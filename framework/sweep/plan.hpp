@@ -1,10 +1,10 @@
 #pragma once
 // Expansion of parsed options into the runs of a sweep.
 //
-// Every run setting may hold a list; the grid is the Cartesian product, walking the option table in
-// order so that an option joins a run only where it applies (lambda with ncl, indicator with
-// decorrelated, hidden with mlp, ...). Runs with folds get one run per fold. A run id is a stable hash
-// of every setting (fold and seed included); runs that differ only in fold or seed share a grid point.
+// Every run setting may take a list, and the grid is their Cartesian product. The expansion walks the
+// option table in order, so an option joins a run only where it applies (lambda with ncl, indicator
+// with decorrelated, hidden with mlp, ...). Runs with folds get one run per fold. A run id is a stable
+// hash of every setting, fold and seed included. Runs that differ only in fold or seed share a grid point.
 
 #include <cstddef>
 #include <cstdint>

@@ -21,7 +21,7 @@ namespace nclab {
 
 namespace {
 
-// Settings that decide which rows and columns a run sees (the seed only for generated data).
+// Settings that select the rows and columns of a run's data. The seed matters only for generated data.
 const std::vector<std::string> kDataSettings = {"data",    "test-data", "target", "task",  "missing", "header",
                                                 "format",  "horizon",   "samples", "bits", "noise"};
 

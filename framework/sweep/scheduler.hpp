@@ -1,7 +1,7 @@
 #pragma once
-// Runs the runs of a sweep on a oneTBB arena. Runs are the unit of parallelism first: with the tiny
-// networks of the published experiments a barrier per pattern costs more than the math, so whole runs
-// go to worker threads, and the trainer parallelises members inside a run only when a step is large.
+// Runs the runs of a sweep on a oneTBB arena. Whole runs go to worker threads, because with the tiny
+// networks of the published experiments a barrier per pattern costs more than the math. The trainer
+// parallelises members inside a run only when a step is large.
 // Results do not depend on the thread count: each run's random streams are keyed by its settings.
 
 #include <cstddef>
@@ -44,9 +44,9 @@ RunRecord execute_run(const RunSpec& spec, const std::function<RunRecord(const R
 // Adds one finished run to the counts of `outcome`, and to its failures when the run failed.
 void count_run(SweepOutcome& outcome, const RunRecord& record);
 
-// Executes every run through `execute` and hands each record to `sink` (called from worker threads,
-// one record at a time per thread; the sink must be thread-safe). An exception thrown by `execute`
-// becomes a record with status failed; an exception thrown by `sink` stops the sweep and is rethrown.
+// Executes every run through `execute` and hands each record to `sink`. Worker threads call the sink,
+// one record at a time per thread, so it must be thread-safe. An exception thrown by `execute` becomes
+// a record with status failed. An exception thrown by `sink` stops the sweep and is rethrown.
 SweepOutcome run_scheduled(const std::vector<RunSpec>& runs,
                            const std::function<RunRecord(const RunSpec&)>& execute,
                            const std::function<void(RunRecord&&)>& sink, const SchedulerOptions& options);

@@ -239,7 +239,7 @@ TEST_F(ResultStoreCrash, SigkillAtRandomMomentsThenResume) {
 }
 
 TEST_F(ResultStoreCrash, MemoryStaysFlatWithManyRuns) {
-  // AddressSanitizer holds freed memory in quarantine, so peak RSS grows with the work done.
+  // AddressSanitizer keeps freed memory in quarantine, so peak RSS grows with the work done.
   if (!test_support::allocation_counting_enabled()) GTEST_SKIP() << "sanitizer builds change memory use";
   TemporaryFolder folder;
   const std::size_t many = long_tests() ? 1000 : 200;
