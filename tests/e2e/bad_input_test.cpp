@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <utility>
+
 #include "tests/support/process.hpp"
 #include "tests/support/sweep_commands.hpp"
 
@@ -130,6 +133,28 @@ TEST(BadOptions, FailingCommandsKeepExistingResults) {
       with({"sweep"}, with(small_sweep_options(), {"--method", "ncl", "--lambda", "0,0.5", "--out", out, "--resume"})));
   EXPECT_EQ(resumed.exit_status, 0) << resumed.describe();
   EXPECT_NE(resumed.out.find("6 runs: 6 stored before"), std::string::npos) << resumed.out;
+}
+
+// --resume on a file that is not a results file: one clear message without the HDF5 error stack, and
+// the file stays as it was.
+TEST(BadOptions, ResumeOnNonHdf5FileKeepsIt) {
+  ScratchFolder folder("resume-not-hdf5");
+  const std::string text = "x,y\n1,2\n";
+  const std::vector<std::pair<std::string, std::string>> files = {{"notes.csv", text}, {"empty.h5", ""}};
+  for (const auto& [name, contents] : files) {
+    SCOPED_TRACE(name);
+    const std::string path = folder.write(name, contents).string();
+    const ProcessResult result =
+        run_nclab(with({"sweep"}, with(small_sweep_options(), {"--out", path, "--resume"})));
+    EXPECT_EQ(result.exit_status, 2) << result.describe();
+    EXPECT_NE(result.err.find("results file '" + path + "' is"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("not an HDF5 file"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("`nclab sweep --out`"), std::string::npos) << result.err;
+    EXPECT_EQ(result.err.find("HDF5-DIAG"), std::string::npos) << result.err;
+    EXPECT_EQ(result.err.find("HDF5 error stack"), std::string::npos) << result.err;
+    EXPECT_EQ(read_file_text(path), contents);
+    EXPECT_FALSE(std::filesystem::exists(path + ".parts")) << "the rejected resume left a per-run folder";
+  }
 }
 
 }  // namespace
