@@ -191,7 +191,8 @@ std::vector<OptionSpec> training_options() {
       text("seeds", "1", "random seeds (list or range); each seed is a separate run", training, true),
       flag("allow-unstable", "accept a coefficient beyond the method's stability bound", training),
 
-      text("config", "", "INI file with option = value lines; the command line wins", run, false),
+      text("config", "", "INI file of `name = value` lines, with no [section] headers; the command line wins",
+           run, false),
       text("out", "", "HDF5 results file", run, false),
       flag("resume", "continue the sweep stored in --out, rerunning only incomplete or failed runs", run),
       flag("overwrite", "replace an existing --out file", run),

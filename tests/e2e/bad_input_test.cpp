@@ -35,6 +35,7 @@ std::vector<std::string> train(const std::vector<std::string>& extra) {
 TEST(BadOptions, ExitTwoWithValueAndFix) {
   ScratchFolder folder("bad-options");
   const std::string existing = folder.write("existing.h5", "not touched").string();
+  const std::string sectioned = folder.write("sectioned.ini", "epochs = 1\n[train]\nlambda = 0.3\n").string();
   const std::vector<BadCommand> commands = {
       {"misspelled option", train({"--lamda", "0.5"}), {"unknown option '--lamda'", "did you mean '--lambda'?"}},
       {"option of another method", train({"--method", "ncl", "--indicator", "previous"}),
@@ -64,6 +65,8 @@ TEST(BadOptions, ExitTwoWithValueAndFix) {
       {"unknown choice", train({"--method", "ncl-exakt"}), {"'ncl-exakt'", "did you mean 'ncl-exact'?"}},
       {"resume and overwrite together", train({"--out", existing, "--resume", "--overwrite"}),
        {"--resume and --overwrite"}},
+      {"config file with a section header", train({"--config", sectioned}),
+       {"config file '" + sectioned + "', line 2", "section header '[train]'", "no sections", "top level"}},
   };
   for (const BadCommand& command : commands) expect_rejected(command);
   EXPECT_EQ(read_file_text(existing), "not touched");
