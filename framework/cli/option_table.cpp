@@ -145,7 +145,8 @@ std::vector<OptionSpec> training_options() {
 
       text("model", "mlp", "member model, see `nclab models`", model, true),
       choice("output", "auto", {"auto", "softmax", "sigmoid", "identity"},
-             "output activation; auto: softmax for classification, identity for regression", model),
+             "output activation; auto: softmax for classification, identity for regression "
+             "(softmax fits classification only)", model),
       text("plugin", "", "shared library that registers more models (repeatable)", model, false),
 
       choice("method", "independent", {"independent", "ncl", "ncl-exact", "decorrelated"},
