@@ -78,26 +78,45 @@ std::string strip_dashes(std::string name) {
   throw InputError(message);
 }
 
-// Names the key as the file spells it, with its line, and suggests the closest option.
-[[noreturn]] void throw_unknown_config_key(const std::string& raw_name, const std::string& path,
-                                           const std::vector<OptionSpec>& table) {
-  const std::string key = strip_dashes(raw_name);
-  std::size_t line_number = 0;
-  std::ifstream file(path);
+std::string trim(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t\r");
+  if (first == std::string::npos) return "";
+  const auto last = text.find_last_not_of(" \t\r");
+  return text.substr(first, last - first + 1);
+}
+
+// Checks the lines of an INI file given by --config before Boost.Program_options parses it, so that
+// each error names the line. Boost reads a `[section]` header as a prefix and turns `lambda` below it
+// into an option named `section.lambda`. nclab's INI files have no sections, so a header is an error.
+// A comment starts at '#' anywhere in a line, as in Boost's parser.
+void check_config_lines(std::istream& file, const std::string& path, const std::string& command,
+                        const std::vector<OptionSpec>& table) {
   std::string line;
-  for (std::size_t n = 1; std::getline(file, line); ++n) {
-    const auto first = line.find_first_not_of(" \t");
-    if (first != std::string::npos && line.compare(first, key.size(), key) == 0) {
-      line_number = n;
-      break;
+  for (std::size_t number = 1; std::getline(file, line); ++number) {
+    const std::string content = trim(line.substr(0, line.find('#')));
+    if (content.empty()) continue;
+    const std::string where = "config file '" + path + "', line " + std::to_string(number);
+    if (content.front() == '[') {
+      throw InputError(where + ": section header '" + content +
+                       "' is not supported. nclab's INI files have no sections: remove the header and write "
+                       "each option at the top level as `name = value`");
     }
+    const auto equals = content.find('=');
+    if (equals == std::string::npos) {
+      throw InputError(where + ": '" + content + "' is not an option line: write `name = value`, e.g. "
+                       "`epochs = 100`");
+    }
+    const std::string key = trim(content.substr(0, equals));
+    if (key == "config" || key == "help") {
+      throw InputError(where + ": '" + key + "' works only on the command line: remove it from the file");
+    }
+    if (find_option(table, key) != nullptr) continue;
+    std::string message = "unknown key '" + key + "' in " + where;
+    const std::string suggestion = closest_name(key, option_names(table));
+    message += suggestion.empty() ? ": run `nclab " + command + " --help` for the list of options"
+                                  : ": did you mean '" + suggestion + "'?";
+    throw InputError(message);
   }
-  std::string message = "unknown key '" + key + "' in config file '" + path + "'";
-  if (line_number > 0) message += ", line " + std::to_string(line_number);
-  const std::string suggestion = closest_name(key, option_names(table));
-  message += suggestion.empty() ? ": run `nclab sweep --help` for the list of options"
-                                : ": did you mean '" + suggestion + "'?";
-  throw InputError(message);
 }
 
 po::options_description make_description(const std::vector<OptionSpec>& table) {
@@ -282,10 +301,11 @@ ParsedOptions parse_training_options(const std::string& command, const std::vect
     if (!file) {
       throw InputError("cannot read the config file '" + path + "' given by --config: check the path");
     }
+    check_config_lines(file, path, command, table);
+    file.clear();
+    file.seekg(0);
     try {
       po::store(po::parse_config_file(file, description, false), variables);
-    } catch (const po::unknown_option& error) {
-      throw_unknown_config_key(error.get_option_name(), path, table);
     } catch (const po::error& error) {
       throw InputError("config file '" + path + "': " + error.what());
     }

@@ -145,7 +145,8 @@ std::vector<OptionSpec> training_options() {
 
       text("model", "mlp", "member model, see `nclab models`", model, true),
       choice("output", "auto", {"auto", "softmax", "sigmoid", "identity"},
-             "output activation; auto: softmax for classification, identity for regression", model),
+             "output activation; auto: softmax for classification, identity for regression "
+             "(softmax fits classification only)", model),
       text("plugin", "", "shared library that registers more models (repeatable)", model, false),
 
       choice("method", "independent", {"independent", "ncl", "ncl-exact", "decorrelated"},
@@ -191,7 +192,8 @@ std::vector<OptionSpec> training_options() {
       text("seeds", "1", "random seeds (list or range); each seed is a separate run", training, true),
       flag("allow-unstable", "accept a coefficient beyond the method's stability bound", training),
 
-      text("config", "", "INI file with option = value lines; the command line wins", run, false),
+      text("config", "", "INI file of `name = value` lines, with no [section] headers; the command line wins",
+           run, false),
       text("out", "", "HDF5 results file", run, false),
       flag("resume", "continue the sweep stored in --out, rerunning only incomplete or failed runs", run),
       flag("overwrite", "replace an existing --out file", run),

@@ -130,6 +130,11 @@ std::vector<std::unique_ptr<Model>> TrainingRun::create_members(const MemberFact
       throw InputError("classification needs members with softmax outputs, but model '" + config_.model +
                        "' builds members without a softmax output layer");
     }
+    if (!classification_ && model->output_activation() == Activation::softmax) {
+      throw InputError("regression needs members without a softmax output layer, but model '" + config_.model +
+                       "' builds members with one: softmax outputs sum to 1 for each pattern, so they cannot "
+                       "fit a regression target. Use identity outputs");
+    }
     Rng rng = Rng::stream(config_.seed, run_key_, i, StreamPurpose::initialization);
     model->initialize_uniform(rng, config_.init_range);
     models.push_back(std::move(model));

@@ -22,20 +22,44 @@ std::string error_message_text(hid_t message_id) {
   return buffer;
 }
 
+struct WalkedStack {
+  std::string text;
+  std::string innermost_description;
+};
+
 herr_t append_frame(unsigned n, const H5E_error2_t* frame, void* client_data) {
-  auto* out = static_cast<std::string*>(client_data);
-  *out += "  #" + std::to_string(n) + ": " + (frame->file_name ? frame->file_name : "?") + " line " +
-          std::to_string(frame->line) + " in " + (frame->func_name ? frame->func_name : "?") + "(): " +
-          (frame->desc ? frame->desc : "") + "\n";
-  *out += "    major: " + error_message_text(frame->maj_num) + "\n";
-  *out += "    minor: " + error_message_text(frame->min_num) + "\n";
+  auto* out = static_cast<WalkedStack*>(client_data);
+  const std::string description = frame->desc ? frame->desc : "";
+  out->text += "  #" + std::to_string(n) + ": " + (frame->file_name ? frame->file_name : "?") + " line " +
+               std::to_string(frame->line) + " in " + (frame->func_name ? frame->func_name : "?") + "(): " +
+               description + "\n";
+  out->text += "    major: " + error_message_text(frame->maj_num) + "\n";
+  out->text += "    minor: " + error_message_text(frame->min_num) + "\n";
+  // The walk goes downward, from the API call to the function that detected the error.
+  out->innermost_description = description;
   return 0;
+}
+
+WalkedStack walk_and_clear_error_stack() {
+  WalkedStack stack;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, append_frame, &stack);
+  H5Eclear2(H5E_DEFAULT);
+  return stack;
+}
+
+[[noreturn]] void throw_current_error(const char* call, const std::string& object) {
+  WalkedStack stack = walk_and_clear_error_stack();
+  throw Hdf5Error(call, object, stack.text, stack.innermost_description);
 }
 
 }  // namespace
 
-Hdf5Error::Hdf5Error(const std::string& call, const std::string& object, const std::string& error_stack)
-    : RuntimeFailure(compose_message(call, object, error_stack)), call_(call), error_stack_(error_stack) {}
+Hdf5Error::Hdf5Error(const std::string& call, const std::string& object, const std::string& error_stack,
+                     const std::string& root_cause)
+    : RuntimeFailure(compose_message(call, object, error_stack)),
+      call_(call),
+      error_stack_(error_stack),
+      root_cause_(root_cause) {}
 
 void silence_automatic_error_printing() {
   thread_local bool silenced = false;
@@ -45,12 +69,7 @@ void silence_automatic_error_printing() {
   silenced = true;
 }
 
-std::string take_error_stack() {
-  std::string stack;
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, append_frame, &stack);
-  H5Eclear2(H5E_DEFAULT);
-  return stack;
-}
+std::string take_error_stack() { return walk_and_clear_error_stack().text; }
 
 std::recursive_mutex& hdf5_mutex() {
   static std::recursive_mutex mutex;
@@ -58,13 +77,13 @@ std::recursive_mutex& hdf5_mutex() {
 }
 
 long long check(long long status, const char* call, const std::string& object) {
-  if (status < 0) throw Hdf5Error(call, object, take_error_stack());
+  if (status < 0) throw_current_error(call, object);
   return status;
 }
 
 Handle::Handle(hid_t id, Closer closer, const char* call, const std::string& object)
     : id_(id), closer_(closer), object_(object) {
-  if (id_ < 0) throw Hdf5Error(call, object, take_error_stack());
+  if (id_ < 0) throw_current_error(call, object);
 }
 
 Handle::~Handle() { release(); }
@@ -85,7 +104,7 @@ Handle& Handle::operator=(Handle&& other) noexcept {
 void Handle::close() {
   if (id_ < 0) return;
   const hid_t id = std::exchange(id_, H5I_INVALID_HID);
-  if (closer_(id) < 0) throw Hdf5Error("close", object_, take_error_stack());
+  if (closer_(id) < 0) throw_current_error("close", object_);
 }
 
 void Handle::release() noexcept {

@@ -18,14 +18,19 @@ namespace nclab::hdf5 {
 // error stack, innermost frame last.
 class Hdf5Error : public RuntimeFailure {
  public:
-  Hdf5Error(const std::string& call, const std::string& object, const std::string& error_stack);
+  Hdf5Error(const std::string& call, const std::string& object, const std::string& error_stack,
+            const std::string& root_cause = "");
 
   const std::string& call() const { return call_; }
   const std::string& error_stack() const { return error_stack_; }
+  // Description of the innermost frame of the error stack, such as "file signature not found", or
+  // empty when HDF5 recorded no frame.
+  const std::string& root_cause() const { return root_cause_; }
 
  private:
   std::string call_;
   std::string error_stack_;
+  std::string root_cause_;
 };
 
 // Switches off HDF5's automatic printing of error stacks for the calling thread, because nclab reports

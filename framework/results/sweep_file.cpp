@@ -3,6 +3,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <system_error>
 
 #include "framework/core/error.hpp"
 #include "framework/results/hdf5_io.hpp"
@@ -134,20 +135,49 @@ RunLocation read_location(hid_t runs, const std::string& name) {
   return {file_name, object_path};
 }
 
+// Checks `file` with H5Fis_accessible (H5Fis_hdf5 before HDF5 1.12). Returns a positive value when it
+// has an HDF5 signature, 0 when it has none and a negative value when it cannot be read. Clears the
+// HDF5 error stack that the check leaves.
+htri_t probe_hdf5_signature(const std::filesystem::path& file) {
+#if H5_VERSION_GE(1, 12, 0)
+  const htri_t result = H5Fis_accessible(file.c_str(), H5P_DEFAULT);
+#else
+  const htri_t result = H5Fis_hdf5(file.c_str());
+#endif
+  hdf5::take_error_stack();
+  return result;
+}
+
+// Opens a results file that the user named, read-only. Each failure becomes a one-line InputError
+// that names the file and the reason. The HDF5 error stack stays out of it because, for a file that is
+// not HDF5, it adds nothing to "not an HDF5 file", and for a damaged file its root cause is enough.
+Handle open_results_file(const std::filesystem::path& file) {
+  const std::string name = "'" + file.string() + "'";
+  const std::string fix = ". Pass the HDF5 file that `nclab sweep --out` or `nclab train --out` wrote";
+  if (!std::filesystem::exists(file)) throw InputError("results file " + name + " does not exist");
+  if (std::filesystem::is_directory(file)) throw InputError("results file " + name + " is a folder, not a file" + fix);
+  std::error_code size_error;
+  if (std::filesystem::file_size(file, size_error) == 0 && !size_error) {
+    throw InputError("results file " + name + " is empty, so it is not an HDF5 file" + fix);
+  }
+  try {
+    return hdf5::open_file_read_only(file);
+  } catch (const hdf5::Hdf5Error& error) {
+    if (probe_hdf5_signature(file) == 0) {
+      throw InputError("results file " + name + " is not an HDF5 file (it has no HDF5 signature)" + fix);
+    }
+    const std::string cause = error.root_cause().empty() ? "H5Fopen failed" : error.root_cause();
+    throw InputError("cannot open results file " + name + ": HDF5 reports '" + cause +
+                     "'. The file may be unreadable, truncated or damaged, or another program may hold it locked");
+  }
+}
+
 }  // namespace
 
 SweepIndex read_sweep_index(const std::filesystem::path& file) {
   std::lock_guard lock(hdf5::hdf5_mutex());
   hdf5::silence_automatic_error_printing();
-  if (!std::filesystem::exists(file)) throw InputError("results file '" + file.string() + "' does not exist");
-
-  Handle handle;
-  try {
-    handle = hdf5::open_file_read_only(file);
-  } catch (const hdf5::Hdf5Error& error) {
-    throw InputError("cannot open '" + file.string() + "' as an HDF5 file (it is not one, or it is damaged): " +
-                     error.what());
-  }
+  Handle handle = open_results_file(file);
   const hid_t root = handle.get();
   if (!hdf5::attribute_exists(root, "format") || hdf5::read_string_attribute(root, "format") != kResultsFormat) {
     throw InputError("'" + file.string() + "' is an HDF5 file but not an nclab results file (no root attribute format = '" +
@@ -255,8 +285,7 @@ void write_consolidated_file(const std::filesystem::path& target, const SweepInd
 RunRecord read_run(const std::filesystem::path& file, const std::string& run_id) {
   std::lock_guard lock(hdf5::hdf5_mutex());
   hdf5::silence_automatic_error_printing();
-  if (!std::filesystem::exists(file)) throw InputError("results file '" + file.string() + "' does not exist");
-  Handle handle = hdf5::open_file_read_only(file);
+  Handle handle = open_results_file(file);
   Handle runs = hdf5::open_group(handle.get(), "runs");
   if (!hdf5::link_exists(runs.get(), run_id)) {
     throw InputError("results file '" + file.string() + "' has no stored run '" + run_id + "'");

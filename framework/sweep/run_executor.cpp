@@ -35,6 +35,20 @@ double number_setting(const RunSpec& run, const std::string& name, double fallba
   return it == run.settings.end() ? fallback : parse_number(name, it->second);
 }
 
+// A softmax output layer makes the outputs of each pattern sum to 1. Regression targets are not
+// normalised that way, and with the single target column of a regression every output is exactly 1.
+std::string softmax_regression_message(const TrainingConfig& config, std::size_t outputs) {
+  const std::string subject = config.output_activation == Activation::softmax
+                                  ? "--output softmax"
+                                  : "model '" + config.model + "', which builds members with softmax outputs,";
+  const std::string consequence =
+      outputs == 1 ? "so with one output column every output is 1 whatever the weights and the members cannot learn"
+                   : "so the members cannot fit targets whose columns do not sum to 1";
+  return subject + " cannot fit a regression target. A softmax output layer makes each pattern's outputs sum to 1, " +
+         consequence + ". Use --output identity (what --output auto picks for regression), or --task classification " +
+         "if the target holds class labels";
+}
+
 bool is_builtin(const std::string& spec) { return spec.rfind("builtin:", 0) == 0; }
 
 LoadOptions load_options_for(const RunSpec& run) {
@@ -250,7 +264,7 @@ void RunExecutor::check_runs(const std::vector<RunSpec>& runs) {
 void RunExecutor::check_member(const TrainingConfig& config, std::size_t inputs, std::size_t outputs, Task task,
                                std::set<std::string>& checked) {
   std::string key = config.model + "\n" + to_string(config.output_activation) + "\n" + std::to_string(inputs) +
-                    "\n" + std::to_string(outputs) + "\n";
+                    "\n" + std::to_string(outputs) + "\n" + (task == Task::classification ? "c" : "r") + "\n";
   for (const auto& [name, value] : config.model_options) key += name + "=" + format_number(value) + "\n";
   if (!checked.insert(key).second) return;
 
@@ -262,6 +276,9 @@ void RunExecutor::check_member(const TrainingConfig& config, std::size_t inputs,
     throw InputError("classification needs members with softmax outputs, but model '" + config.model +
                      "' builds members with " + to_string(member->output_activation()) +
                      " outputs: remove --output or pass --output softmax");
+  }
+  if (task == Task::regression && member->output_activation() == Activation::softmax) {
+    throw InputError(softmax_regression_message(config, outputs));
   }
 }
 

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <utility>
+
 #include "tests/support/process.hpp"
 #include "tests/support/sweep_commands.hpp"
 
@@ -32,6 +35,10 @@ std::vector<std::string> train(const std::vector<std::string>& extra) {
 TEST(BadOptions, ExitTwoWithValueAndFix) {
   ScratchFolder folder("bad-options");
   const std::string existing = folder.write("existing.h5", "not touched").string();
+  const std::string sectioned = folder.write("sectioned.ini", "epochs = 1\n[train]\nlambda = 0.3\n").string();
+  const std::string regression_csv =
+      folder.write("regression.csv", "x1,x2,price\n0.1,2,24.5\n0.4,1,21.6\n0.9,3,34.7\n0.2,5,33.4\n"
+                                     "0.7,4,36.2\n0.5,2,28.7\n").string();
   const std::vector<BadCommand> commands = {
       {"misspelled option", train({"--lamda", "0.5"}), {"unknown option '--lamda'", "did you mean '--lambda'?"}},
       {"option of another method", train({"--method", "ncl", "--indicator", "previous"}),
@@ -61,9 +68,22 @@ TEST(BadOptions, ExitTwoWithValueAndFix) {
       {"unknown choice", train({"--method", "ncl-exakt"}), {"'ncl-exakt'", "did you mean 'ncl-exact'?"}},
       {"resume and overwrite together", train({"--out", existing, "--resume", "--overwrite"}),
        {"--resume and --overwrite"}},
+      {"config file with a section header", train({"--config", sectioned}),
+       {"config file '" + sectioned + "', line 2", "section header '[train]'", "no sections", "top level"}},
+      {"softmax output on builtin regression data", train({"--output", "softmax"}),
+       {"--output softmax cannot fit a regression target", "every output is 1", "--output identity"}},
+      {"softmax output on a regression CSV",
+       {"train", "--data", regression_csv, "--target", "price", "--test-fraction", "0.34", "--epochs", "1",
+        "--output", "softmax"},
+       {"--output softmax cannot fit a regression target", "--output identity", "--task classification"}},
+      {"softmax among swept outputs on regression data",
+       {"sweep", "--data", "builtin:mackey-glass", "--epochs", "1", "--hidden", "2", "--output", "identity,softmax",
+        "--out", (folder / "softmax-sweep.h5").string()},
+       {"--output softmax cannot fit a regression target"}},
   };
   for (const BadCommand& command : commands) expect_rejected(command);
   EXPECT_EQ(read_file_text(existing), "not touched");
+  EXPECT_FALSE(std::filesystem::exists(folder / "softmax-sweep.h5")) << "a rejected sweep created its --out file";
 }
 
 TEST(BadDataFiles, ExitTwoNamingFileLineColumn) {
@@ -119,6 +139,9 @@ TEST(BadOptions, FailingCommandsKeepExistingResults) {
        with({"sweep"}, with(small_sweep_options(), {"--out", out, "--resume", "--method", "ncl", "--lambda", "0.25"})),
        {"cannot resume"}},
       {"train naming the file", with({"train"}, with(small_sweep_options(), {"--out", out})), {"already exists"}},
+      {"overwrite with softmax on regression data",
+       with({"sweep"}, with(small_sweep_options(), {"--out", out, "--overwrite", "--output", "softmax"})),
+       {"--output softmax"}},
   };
   for (const BadCommand& command : commands) {
     expect_rejected(command);
@@ -130,6 +153,28 @@ TEST(BadOptions, FailingCommandsKeepExistingResults) {
       with({"sweep"}, with(small_sweep_options(), {"--method", "ncl", "--lambda", "0,0.5", "--out", out, "--resume"})));
   EXPECT_EQ(resumed.exit_status, 0) << resumed.describe();
   EXPECT_NE(resumed.out.find("6 runs: 6 stored before"), std::string::npos) << resumed.out;
+}
+
+// --resume on a file that is not a results file: one clear message without the HDF5 error stack, and
+// the file stays as it was.
+TEST(BadOptions, ResumeOnNonHdf5FileKeepsIt) {
+  ScratchFolder folder("resume-not-hdf5");
+  const std::string text = "x,y\n1,2\n";
+  const std::vector<std::pair<std::string, std::string>> files = {{"notes.csv", text}, {"empty.h5", ""}};
+  for (const auto& [name, contents] : files) {
+    SCOPED_TRACE(name);
+    const std::string path = folder.write(name, contents).string();
+    const ProcessResult result =
+        run_nclab(with({"sweep"}, with(small_sweep_options(), {"--out", path, "--resume"})));
+    EXPECT_EQ(result.exit_status, 2) << result.describe();
+    EXPECT_NE(result.err.find("results file '" + path + "' is"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("not an HDF5 file"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("`nclab sweep --out`"), std::string::npos) << result.err;
+    EXPECT_EQ(result.err.find("HDF5-DIAG"), std::string::npos) << result.err;
+    EXPECT_EQ(result.err.find("HDF5 error stack"), std::string::npos) << result.err;
+    EXPECT_EQ(read_file_text(path), contents);
+    EXPECT_FALSE(std::filesystem::exists(path + ".parts")) << "the rejected resume left a per-run folder";
+  }
 }
 
 }  // namespace

@@ -149,6 +149,41 @@ TEST(Commands, InspectRejectsNonResultsFile) {
   EXPECT_TRUE(contains(result.err, path)) << result.err;
 }
 
+// HDF5 prints its error stack to stderr unless that is switched off, and Hdf5Error::what() contains
+// the stack too. Neither belongs in the message for a file that the user named by mistake.
+TEST(Commands, InspectNamesNonHdf5FileWithoutErrorStack) {
+  ScratchFolder folder("inspect-not-hdf5");
+  const auto results = folder / "results.h5";
+  expect_sweep_succeeds(with(small_sweep_options(), {"--out", results.string()}));
+  const std::string whole = read_file_text(results);
+  ASSERT_GT(whole.size(), 1000u);
+  struct Case {
+    std::string name;
+    std::filesystem::path path;
+    std::vector<std::string> message_parts;
+  };
+  const std::vector<Case> cases = {
+      {"csv", folder.write("data.csv", "x1,x2,y\n0.1,2,24.5\n"), {"is not an HDF5 file", "`nclab sweep --out`"}},
+      {"empty file", folder.write("empty.h5", ""), {"is empty, so it is not an HDF5 file"}},
+      {"folder", folder / "results.h5.parts", {"is a folder"}},
+      {"truncated results file", folder.write("truncated.h5", whole.substr(0, whole.size() / 2)),
+       {"cannot open results file", "HDF5 reports", "truncated"}},
+  };
+  std::filesystem::create_directories(folder / "results.h5.parts");
+  for (const Case& bad : cases) {
+    SCOPED_TRACE(bad.name);
+    const ProcessResult result = run_nclab({"inspect", bad.path.string()});
+    EXPECT_EQ(result.exit_status, 2) << result.describe();
+    EXPECT_TRUE(contains(result.err, "nclab inspect: error: ")) << result.err;
+    EXPECT_TRUE(contains(result.err, "'" + bad.path.string() + "'")) << result.err;
+    for (const std::string& part : bad.message_parts) EXPECT_TRUE(contains(result.err, part)) << result.err;
+    EXPECT_FALSE(contains(result.err, "HDF5-DIAG")) << result.err;
+    EXPECT_FALSE(contains(result.err, "HDF5 error stack")) << result.err;
+    EXPECT_FALSE(contains(result.err, "#0:")) << result.err;
+    EXPECT_EQ(result.out, "");
+  }
+}
+
 TEST(Plugin, ModelsListsPluginModel) {
   const ProcessResult result = run_nclab({"models", "--plugin", NCLAB_TANH_MLP_PLUGIN_PATH});
   ASSERT_EQ(result.exit_status, 0) << result.describe();

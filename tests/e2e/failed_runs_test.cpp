@@ -107,8 +107,8 @@ TEST(FailedRuns, ModelRejectingOptionsFailsUpFront) {
   ScratchFolder folder("reject-up-front");
   const auto file = folder / "rejected.h5";
   const ProcessResult autoencoder =
-      run_nclab({"sweep", "--model", "mlp,autoencoder", "--output", "softmax", "--data", "builtin:mackey-glass",
-                 "--folds", "3", "--epochs", "1", "--progress", "never", "--out", file.string()});
+      run_nclab({"sweep", "--model", "mlp,autoencoder", "--output", "softmax", "--data", "builtin:parity",
+                 "--folds", "2", "--epochs", "1", "--progress", "never", "--out", file.string()});
   EXPECT_EQ(autoencoder.exit_status, 2) << autoencoder.describe();
   EXPECT_NE(autoencoder.err.find("model 'autoencoder' has a linear output layer"), std::string::npos)
       << autoencoder.err;

@@ -124,6 +124,81 @@ TEST(ParseOptions, ConfigFileTypoSuggestsName) {
   std::remove(path.c_str());
 }
 
+std::string write_config(const std::string& name, const std::string& text) {
+  const std::string path = ::testing::TempDir() + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+// Boost.Program_options reads `[train]` as a prefix, so `lambda` below it would become an unknown
+// option `train.lambda`, and a header with no keys below it would pass silently.
+TEST(ParseOptions, ConfigSectionHeaderIsRejected) {
+  struct Case {
+    std::string text;
+    std::string line;
+    std::string header;
+  };
+  const std::vector<Case> cases = {
+      {"[train]\nlambda = 0.3\n", "line 1", "'[train]'"},
+      {"data = builtin:sine\nepochs = 7\n  [sweep]  \n", "line 3", "'[sweep]'"},
+      {"data = builtin:sine\n[ncl\nlambda = 0.3\n", "line 2", "'[ncl'"},
+  };
+  for (const Case& config : cases) {
+    SCOPED_TRACE(config.text);
+    const std::string path = write_config("nclab_config_section.ini", config.text);
+    const std::string message = error_of({"--config", path});
+    EXPECT_NE(message.find("config file '" + path + "', " + config.line), std::string::npos) << message;
+    EXPECT_NE(message.find("section header " + config.header), std::string::npos) << message;
+    EXPECT_NE(message.find("no sections"), std::string::npos) << message;
+    EXPECT_NE(message.find("at the top level"), std::string::npos) << message;
+    EXPECT_EQ(message.find("train.lambda"), std::string::npos) << message;
+    std::remove(path.c_str());
+  }
+}
+
+TEST(ParseOptions, ConfigCommentMayHoldBrackets) {
+  const std::string path =
+      write_config("nclab_config_comment.ini", "# [train] is not a section here\ndata = builtin:sine  # [x]\n");
+  EXPECT_EQ(parse({"--config", path}).get("data"), "builtin:sine");
+  std::remove(path.c_str());
+}
+
+TEST(ParseOptions, ConfigUnknownKeyNamesItsOwnLine) {
+  // The unknown key 'lamda' starts like the comment above it; the error must name line 3.
+  const std::string path = write_config("nclab_config_line.ini", "data = builtin:sine\n# lamda below\nlamda = 0.3\n");
+  const std::string message = error_of({"--config", path});
+  EXPECT_NE(message.find("unknown key 'lamda' in config file '" + path + "', line 3"), std::string::npos) << message;
+  EXPECT_NE(message.find("did you mean 'lambda'?"), std::string::npos) << message;
+  std::remove(path.c_str());
+}
+
+TEST(ParseOptions, ConfigUnknownKeyWithoutSuggestion) {
+  const std::string path = write_config("nclab_config_far.ini", "data = builtin:sine\nxyzzyplugh = 1\n");
+  const std::string message = error_of({"--config", path});
+  EXPECT_NE(message.find("unknown key 'xyzzyplugh' in config file '" + path + "', line 2"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("`nclab sweep --help`"), std::string::npos) << message;
+  std::remove(path.c_str());
+}
+
+TEST(ParseOptions, ConfigLineWithoutEqualsIsNamed) {
+  const std::string path = write_config("nclab_config_syntax.ini", "data = builtin:sine\nepochs 7\n");
+  const std::string message = error_of({"--config", path});
+  EXPECT_NE(message.find("config file '" + path + "', line 2"), std::string::npos) << message;
+  EXPECT_NE(message.find("'epochs 7'"), std::string::npos) << message;
+  EXPECT_NE(message.find("`name = value`"), std::string::npos) << message;
+  std::remove(path.c_str());
+}
+
+// Without the check, `config` in the file would be ignored because --config on the command line wins.
+TEST(ParseOptions, ConfigFileCannotNameAnother) {
+  const std::string path = write_config("nclab_config_nested.ini", "config = other.ini\n");
+  const std::string message = error_of({"--config", path});
+  EXPECT_NE(message.find("config file '" + path + "', line 1"), std::string::npos) << message;
+  EXPECT_NE(message.find("'config' works only on the command line"), std::string::npos) << message;
+  std::remove(path.c_str());
+}
+
 TEST(ParseOptions, MissingConfigFileIsNamed) {
   const std::string message = error_of({"--config", "/nonexistent/x.ini"});
   EXPECT_NE(message.find("/nonexistent/x.ini"), std::string::npos) << message;

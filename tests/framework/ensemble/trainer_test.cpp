@@ -349,6 +349,8 @@ TEST(Trainer, InvalidInputsAreRejected) {
   EXPECT_THROW(train_ensemble(valid, regression_data(), kRunKey, wrong_outputs), InputError);
   const MemberFactory identity_members = [] { return std::make_unique<testing::LinearModel>(3, 3, Activation::identity); };
   EXPECT_THROW(train_ensemble(valid, classification_data(), kRunKey, identity_members), InputError);
+  const MemberFactory softmax_members = [] { return std::make_unique<testing::LinearModel>(3, 2, Activation::softmax); };
+  EXPECT_THROW(train_ensemble(valid, regression_data(), kRunKey, softmax_members), InputError);
 
   PreparedData bad_labels = classification_data();
   bad_labels.train_labels[0] = 7;

@@ -283,7 +283,7 @@ TEST(ResultStore, ResumeRejectsMissingAndForeignFiles) {
 
   std::ofstream(folder / "text.h5") << "not hdf5";
   EXPECT_TRUE(contains(input_error_message([&] { ResultStore::resume(folder / "text.h5", test::fixture_metadata(), grid); }),
-                       "not one, or it is damaged"));
+                       "is not an HDF5 file"));
 
   {
     hdf5::Handle other = hdf5::create_file(folder / "other.h5");
