@@ -8,8 +8,12 @@
 namespace nclab {
 
 EnsembleMembers::EnsembleMembers(std::vector<std::unique_ptr<Model>> models, std::size_t batch_capacity,
-                                 double learning_rate, double momentum, std::size_t parallel_member_work)
-    : models_(std::move(models)), batch_capacity_(batch_capacity), parallel_member_work_(parallel_member_work) {
+                                 double learning_rate, double momentum, std::size_t parallel_member_work,
+                                 bool use_lanes)
+    : models_(std::move(models)),
+      batch_capacity_(batch_capacity),
+      parallel_member_work_(parallel_member_work),
+      learning_rate_(learning_rate) {
   if (models_.empty()) throw std::invalid_argument("EnsembleMembers: an ensemble needs at least 1 member");
   if (batch_capacity_ == 0) throw std::invalid_argument("EnsembleMembers: the batch capacity must be >= 1");
   output_size_ = models_[0]->output_size();
@@ -30,6 +34,39 @@ EnsembleMembers::EnsembleMembers(std::vector<std::unique_ptr<Model>> models, std
   output_views_.resize(models_.size());
   gradient_views_.resize(models_.size());
   set_step_rows(batch_capacity_);
+  // Lanes pay off for one-pattern steps; mini-batches keep the members' own (BLAS) products.
+  if (use_lanes && momentum == 0.0 && batch_capacity_ == 1) lanes_ = MemberLanes::create(models_);
+}
+
+void EnsembleMembers::sync_models() const {
+  if (!models_stale_) return;
+  lanes_->store(models_);
+  models_stale_ = false;
+}
+
+bool EnsembleMembers::predict_all_on_lanes(ConstMatrixView inputs, std::span<Matrix> outputs, std::size_t first,
+                                           std::size_t last) {
+  if (lanes_ == nullptr || first != 0 || last != models_.size()) return false;
+  if (lanes_stale_) {
+    lanes_->load(models_);
+    lanes_stale_ = false;
+  }
+  lanes_->predict(inputs, outputs);
+  return true;
+}
+
+void EnsembleMembers::lane_step(ConstMatrixView inputs, ConstMatrixView targets, const PenaltySettings& penalty) {
+  set_step_rows(1);
+  if (lanes_stale_) {
+    lanes_->load(models_);
+    lanes_stale_ = false;
+  }
+  lanes_->forward(inputs.data);
+  for (std::size_t i = 0; i < models_.size(); ++i) lanes_->copy_output(i, outputs_[i].row(0).data());
+  ensemble_mean(output_views_, ensemble_view_);
+  penalty_output_gradients(penalty, output_views_, targets, ensemble_view_, gradient_views_);
+  lanes_->backward_and_step(gradient_views_, gradient_point(penalty.loss), learning_rate_);
+  models_stale_ = true;
 }
 
 void EnsembleMembers::set_step_rows(std::size_t rows) {
@@ -68,6 +105,7 @@ void EnsembleMembers::forward_and_penalise(ConstMatrixView inputs, ConstMatrixVi
 
 void EnsembleMembers::compute_concurrent_gradients(ConstMatrixView inputs, ConstMatrixView targets,
                                                    const PenaltySettings& penalty) {
+  sync_models();
   const bool parallel = runs_parallel(inputs.rows);
   forward_and_penalise(inputs, targets, penalty, parallel);
 
@@ -79,6 +117,12 @@ void EnsembleMembers::compute_concurrent_gradients(ConstMatrixView inputs, Const
 
 void EnsembleMembers::concurrent_step(ConstMatrixView inputs, ConstMatrixView targets,
                                       const PenaltySettings& penalty) {
+  if (lanes_ != nullptr && inputs.rows == 1) {
+    lane_step(inputs, targets, penalty);
+    return;
+  }
+  sync_models();
+  lanes_stale_ = lanes_ != nullptr;
   const bool parallel = runs_parallel(inputs.rows);
   forward_and_penalise(inputs, targets, penalty, parallel);
 
@@ -92,6 +136,8 @@ void EnsembleMembers::concurrent_step(ConstMatrixView inputs, ConstMatrixView ta
 
 void EnsembleMembers::sequential_step(std::size_t member, ConstMatrixView inputs, ConstMatrixView targets,
                                       const ConstMatrixView* sum, double lambda, LossKind loss) {
+  sync_models();
+  lanes_stale_ = lanes_ != nullptr;
   set_step_rows(inputs.rows);
   Model& model = *models_[member];
   MatrixView output = outputs_[member].view().rows_range(0, inputs.rows);

@@ -10,6 +10,7 @@
 #include <oneapi/tbb/parallel_for.h>
 
 #include "framework/core/matrix.hpp"
+#include "framework/ensemble/member_lanes.hpp"
 #include "framework/ensemble/optimizer.hpp"
 #include "framework/ensemble/penalties.hpp"
 #include "framework/model/model.hpp"
@@ -21,13 +22,29 @@ class EnsembleMembers {
   // Takes the members, which must share their input and output sizes, and allocates every buffer for
   // steps of up to `batch_capacity` patterns, so that steps allocate nothing. Members run in parallel in
   // a step of N patterns when N x (parameters of member 0) is at least `parallel_member_work`.
+  // With `use_lanes`, plain SGD (momentum 0), a batch capacity of 1 and dense members of one layout,
+  // the steps and the whole-ensemble evaluations run on MemberLanes instead of the members one by one.
   EnsembleMembers(std::vector<std::unique_ptr<Model>> models, std::size_t batch_capacity, double learning_rate,
-                  double momentum, std::size_t parallel_member_work);
+                  double momentum, std::size_t parallel_member_work, bool use_lanes = false);
 
   std::size_t size() const { return models_.size(); }
   std::size_t output_size() const { return output_size_; }
-  Model& member(std::size_t i) { return *models_[i]; }
-  const Model& member(std::size_t i) const { return *models_[i]; }
+  // The member with its current parameters. The non-const form lets the caller change them, so the
+  // next lane step reloads the lanes. Not for concurrent calls while lanes are in use.
+  Model& member(std::size_t i) {
+    sync_models();
+    lanes_stale_ = lanes_ != nullptr;
+    return *models_[i];
+  }
+  const Model& member(std::size_t i) const {
+    sync_models();
+    return *models_[i];
+  }
+  bool uses_lanes() const { return lanes_ != nullptr; }
+
+  // Writes every member's outputs on `inputs` to outputs[i] when the lanes can: members [first, last)
+  // are all of them and lanes are in use. Returns false, writing nothing, otherwise.
+  bool predict_all_on_lanes(ConstMatrixView inputs, std::span<Matrix> outputs, std::size_t first, std::size_t last);
 
   // One concurrent step on a batch (inputs N x d, targets N x K, N <= batch capacity): every member's
   // forward pass, then F and the penalised output gradients, then every member's backward pass and
@@ -71,6 +88,10 @@ class EnsembleMembers {
 
  private:
   void set_step_rows(std::size_t rows);
+  // Copies the lanes' parameters to the members when a lane step changed them.
+  void sync_models() const;
+  // concurrent_step on one pattern through the lanes.
+  void lane_step(ConstMatrixView inputs, ConstMatrixView targets, const PenaltySettings& penalty);
   // Forward passes of every member, then F and the output gradients of the penalised losses.
   void forward_and_penalise(ConstMatrixView inputs, ConstMatrixView targets, const PenaltySettings& penalty,
                             bool parallel);
@@ -88,6 +109,11 @@ class EnsembleMembers {
   std::size_t batch_capacity_ = 0;
   std::size_t output_size_ = 0;
   std::size_t parallel_member_work_ = 0;
+  double learning_rate_ = 0.0;
+
+  std::unique_ptr<MemberLanes> lanes_;
+  mutable bool models_stale_ = false;  // the lanes hold newer parameters than the members
+  bool lanes_stale_ = true;            // the members may hold newer parameters than the lanes
 };
 
 }  // namespace nclab

@@ -42,6 +42,10 @@ struct TrainerOptions {
   // member) reaches this value, when the calling oneTBB arena has more than one thread. 0 runs them
   // in parallel whenever the arena allows, SIZE_MAX never.
   std::size_t parallel_member_work = kDefaultParallelMemberWork;
+  // Concurrent training of dense members with plain SGD runs one-pattern steps and the per-epoch
+  // evaluations on MemberLanes (several members per vector instruction). The results agree with the
+  // member-by-member path to rounding; false forces that path, which tests compare against.
+  bool member_lanes = true;
 };
 
 // Creates one untrained member. The trainer initialises its parameters.

@@ -62,7 +62,8 @@ TrainingRun::TrainingRun(const TrainingConfig& config, const PreparedData& data,
 
   const std::size_t capacity = std::min(config_.batch, train_.rows());
   members_.emplace(std::move(models), capacity, config_.learning_rate, config_.momentum,
-                   options.parallel_member_work);
+                   options.parallel_member_work,
+                   options.member_lanes && config_.mode == TrainingMode::concurrent);
   if (capacity > 1) {
     batch_inputs_ = Matrix(capacity, train_.inputs.cols);
     batch_targets_ = Matrix(capacity, train_.targets.cols);
@@ -221,6 +222,7 @@ void TrainingRun::select_batch(std::size_t first, std::size_t rows, ConstMatrixV
 
 void TrainingRun::evaluate_members(DataPart& part, std::size_t first, std::size_t last) {
   if (part.rows() == 0) return;
+  if (members_->predict_all_on_lanes(part.inputs, part.outputs, first, last)) return;
   const bool parallel = last - first > 1 && members_->runs_parallel(part.rows());
   members_->for_each_member(parallel, [&](std::size_t i) {
     if (i < first || i >= last) return;

@@ -1,0 +1,326 @@
+#include "framework/ensemble/member_lanes.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <utility>
+
+#include "framework/math/exp.hpp"
+#include "framework/math/simd_clones.hpp"
+#include "framework/model/dense_network.hpp"
+
+namespace nclab {
+namespace {
+
+constexpr std::size_t kW = MemberLanes::kWidth;
+static_assert(kW == 4, "the kernels hold one value of each of the kW lanes in one Double4");
+
+struct LayerShape {
+  std::size_t rows, cols;
+  Activation activation;
+};
+
+// Loads and stores of the kW lanes of one value. The kernels below are always_inline into the
+// functions that NCLAB_AVX2_CLONES builds twice, so no Double4 crosses a call (see -Wpsabi in
+// CMakeLists.txt).
+[[gnu::always_inline]] inline Double4 load4(const double* p) {
+  Double4 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+[[gnu::always_inline]] inline void store4(double* p, const Double4& v) { std::memcpy(p, &v, sizeof v); }
+
+// Z = A W^T + b for one group: `in` is cols x kW lanes, `weights` rows x cols x kW, `out` rows x kW.
+// Two output units at a time keep two independent sums in flight.
+[[gnu::always_inline]] inline void dense_lanes(const double* __restrict in, const double* __restrict weights,
+                                               const double* __restrict biases, std::size_t rows, std::size_t cols,
+                                               double* __restrict out) {
+  std::size_t j = 0;
+  for (; j + 2 <= rows; j += 2) {
+    const double* w0 = weights + j * cols * kW;
+    const double* w1 = w0 + cols * kW;
+    Double4 sum0 = {};
+    Double4 sum1 = {};
+    for (std::size_t i = 0; i < cols; ++i) {
+      const Double4 a = load4(in + i * kW);
+      sum0 += a * load4(w0 + i * kW);
+      sum1 += a * load4(w1 + i * kW);
+    }
+    store4(out + j * kW, sum0 + load4(biases + j * kW));
+    store4(out + (j + 1) * kW, sum1 + load4(biases + (j + 1) * kW));
+  }
+  if (j < rows) {
+    const double* w0 = weights + j * cols * kW;
+    Double4 sum0 = {};
+    for (std::size_t i = 0; i < cols; ++i) sum0 += load4(in + i * kW) * load4(w0 + i * kW);
+    store4(out + j * kW, sum0 + load4(biases + j * kW));
+  }
+}
+
+// sigmoid(z) = 1 / (1 + e^-z) for z >= 0, else e^z / (1 + e^z), both through e = e^-|z| <= 1 so that
+// nothing overflows; a bit mask picks the quotient.
+[[gnu::always_inline]] inline void sigmoid_lanes(double* values, std::size_t rows) {
+  constexpr std::uint64_t sign_bit = std::uint64_t{1} << 63;
+  for (std::size_t j = 0; j < rows; ++j) {
+    const Double4 z = load4(values + j * kW);
+    Double4 e = std::bit_cast<Double4>(std::bit_cast<detail::Bits4>(z) | sign_bit);  // -|z|
+    detail::exp_of(e);
+    const Double4 inverse = 1.0 / (1.0 + e);
+    store4(values + j * kW, detail::select<Double4>(detail::mask_of(z >= 0.0), inverse, e * inverse));
+  }
+}
+
+// Softmax over the `rows` units of each lane: y_k = e^(z_k - max) / sum_t e^(z_t - max).
+[[gnu::always_inline]] inline void softmax_lanes(double* values, std::size_t rows) {
+  Double4 max = load4(values);
+  for (std::size_t k = 1; k < rows; ++k) {
+    const Double4 z = load4(values + k * kW);
+    max = detail::select<Double4>(detail::mask_of(z > max), z, max);
+  }
+  Double4 sum = {};
+  for (std::size_t k = 0; k < rows; ++k) {
+    Double4 e = load4(values + k * kW) - max;
+    detail::exp_of(e);
+    sum += e;
+    store4(values + k * kW, e);
+  }
+  const Double4 inverse = 1.0 / sum;
+  for (std::size_t k = 0; k < rows; ++k) store4(values + k * kW, load4(values + k * kW) * inverse);
+}
+
+[[gnu::always_inline]] inline void activate_lanes(Activation activation, double* values, std::size_t rows) {
+  switch (activation) {
+    case Activation::identity:
+      return;
+    case Activation::sigmoid:
+      sigmoid_lanes(values, rows);
+      return;
+    case Activation::softmax:
+      softmax_lanes(values, rows);
+      return;
+  }
+}
+
+// Turns dL/dA of the output layer into dL/dZ in place, through the activation's Jacobian.
+[[gnu::always_inline]] inline void chain_output(Activation activation, const double* y, double* delta,
+                                                std::size_t rows) {
+  switch (activation) {
+    case Activation::identity:
+      return;
+    case Activation::sigmoid:
+      for (std::size_t k = 0; k < rows; ++k) {
+        const Double4 a = load4(y + k * kW);
+        store4(delta + k * kW, load4(delta + k * kW) * (a * (1.0 - a)));
+      }
+      return;
+    case Activation::softmax: {
+      // delta_k = y_k (g_k - sum_t g_t y_t)
+      Double4 weighted = {};
+      for (std::size_t k = 0; k < rows; ++k) weighted += load4(delta + k * kW) * load4(y + k * kW);
+      for (std::size_t k = 0; k < rows; ++k) {
+        store4(delta + k * kW, load4(y + k * kW) * (load4(delta + k * kW) - weighted));
+      }
+      return;
+    }
+  }
+}
+
+// One layer's backward pass and SGD step: dW = delta^T A_in, db = delta, and, when `below` is not
+// null, dL/dA_in = delta W with W read before its update. w += (-rate delta_j) a_i for every weight,
+// b += -rate delta for every bias.
+[[gnu::always_inline]] inline void step_layer(const double* __restrict in, const double* __restrict delta,
+                                              double* __restrict weights, double* __restrict biases,
+                                              std::size_t rows, std::size_t cols, double rate,
+                                              double* __restrict below) {
+  if (below != nullptr) std::fill(below, below + cols * kW, 0.0);
+  for (std::size_t j = 0; j < rows; ++j) {
+    double* w = weights + j * cols * kW;
+    const Double4 d = load4(delta + j * kW);
+    const Double4 step = -rate * d;
+    if (below != nullptr) {
+      for (std::size_t i = 0; i < cols; ++i) {
+        const Double4 old = load4(w + i * kW);
+        store4(below + i * kW, load4(below + i * kW) + d * old);
+        store4(w + i * kW, old + step * load4(in + i * kW));
+      }
+    } else {
+      for (std::size_t i = 0; i < cols; ++i) store4(w + i * kW, load4(w + i * kW) + step * load4(in + i * kW));
+    }
+    store4(biases + j * kW, load4(biases + j * kW) + step);
+  }
+}
+
+// Forward pass of one group through every layer; activations[l] receives A_l.
+NCLAB_AVX2_CLONES
+void forward_group(const double* input, std::span<const LayerShape> layers, const double* const* weights,
+                   const double* const* biases, double* const* activations) {
+  const double* in = input;
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    dense_lanes(in, weights[l], biases[l], layers[l].rows, layers[l].cols, activations[l]);
+    activate_lanes(layers[l].activation, activations[l], layers[l].rows);
+    in = activations[l];
+  }
+}
+
+// Backward pass and step of one group; deltas[l] holds dL/dZ of the output layer on entry (already
+// chained) and receives dL/dZ_l of the layers below.
+NCLAB_AVX2_CLONES
+void backward_group(const double* input, std::span<const LayerShape> layers, double* const* weights,
+                    double* const* biases, const double* const* activations, double* const* deltas, double rate) {
+  for (std::size_t l = layers.size(); l-- > 0;) {
+    const double* in = l == 0 ? input : activations[l - 1];
+    double* below = l == 0 ? nullptr : deltas[l - 1];
+    step_layer(in, deltas[l], weights[l], biases[l], layers[l].rows, layers[l].cols, rate, below);
+    if (below == nullptr) continue;
+    // Hidden layers are sigmoid or identity: DenseNetwork allows softmax on the last layer only.
+    if (layers[l - 1].activation == Activation::sigmoid) {
+      const double* a = activations[l - 1];
+      for (std::size_t c = 0; c < layers[l - 1].rows * kW; ++c) below[c] *= a[c] * (1.0 - a[c]);
+    }
+  }
+}
+
+}  // namespace
+
+namespace {
+constexpr std::size_t kMaxLayers = 8;  // the kernels' per-layer pointer arrays live on the stack
+}  // namespace
+
+std::unique_ptr<MemberLanes> MemberLanes::create(std::span<const std::unique_ptr<Model>> models) {
+  if (models.empty()) return nullptr;
+  std::vector<LayerLayout> layout;
+  for (const std::unique_ptr<Model>& model : models) {
+    // DenseNetwork is final, so this matches exactly the registry's dense models and nothing that
+    // derives from them with other arithmetic.
+    if (dynamic_cast<const DenseNetwork*>(model.get()) == nullptr) return nullptr;
+    std::vector<LayerLayout> own = model->layout();
+    if (layout.empty()) {
+      if (own.empty() || own.size() > kMaxLayers) return nullptr;
+      layout = std::move(own);
+      continue;
+    }
+    if (own.size() != layout.size()) return nullptr;
+    for (std::size_t l = 0; l < own.size(); ++l) {
+      if (own[l].rows != layout[l].rows || own[l].cols != layout[l].cols ||
+          own[l].activation != layout[l].activation || own[l].weight_offset != layout[l].weight_offset ||
+          own[l].bias_offset != layout[l].bias_offset) {
+        return nullptr;
+      }
+    }
+  }
+  std::vector<Layer> layers;
+  for (const LayerLayout& l : layout) layers.push_back({l.rows, l.cols, l.activation, l.weight_offset, l.bias_offset});
+  return std::unique_ptr<MemberLanes>(new MemberLanes(models.size(), layout.front().cols, std::move(layers)));
+}
+
+MemberLanes::MemberLanes(std::size_t members, std::size_t inputs, std::vector<Layer> layers)
+    : members_(members), groups_((members + kWidth - 1) / kWidth), inputs_(inputs), layers_(std::move(layers)) {
+  for (const Layer& layer : layers_) {
+    weight_at_.push_back(group_parameters_);
+    group_parameters_ += layer.rows * layer.cols * kWidth;
+    bias_at_.push_back(group_parameters_);
+    group_parameters_ += layer.rows * kWidth;
+    unit_at_.push_back(group_units_);
+    group_units_ += layer.rows * kWidth;
+  }
+  parameters_.assign(groups_ * group_parameters_, 0.0);
+  input_.assign(inputs_ * kWidth, 0.0);
+  activations_.assign(groups_ * group_units_, 0.0);
+  deltas_.assign(group_units_, 0.0);
+}
+
+void MemberLanes::load(std::span<const std::unique_ptr<Model>> models) {
+  for (std::size_t member = 0; member < members_; ++member) {
+    const std::span<const double> source = std::as_const(*models[member]).parameters();
+    const std::size_t g = member / kWidth;
+    const std::size_t m = member % kWidth;
+    for (std::size_t l = 0; l < layers_.size(); ++l) {
+      const Layer& layer = layers_[l];
+      double* w = weights(g, l);
+      for (std::size_t p = 0; p < layer.rows * layer.cols; ++p) w[p * kWidth + m] = source[layer.weight_offset + p];
+      double* b = biases(g, l);
+      for (std::size_t j = 0; j < layer.rows; ++j) b[j * kWidth + m] = source[layer.bias_offset + j];
+    }
+  }
+}
+
+void MemberLanes::store(std::span<const std::unique_ptr<Model>> models) const {
+  for (std::size_t member = 0; member < members_; ++member) {
+    const std::span<double> target = models[member]->parameters();
+    const std::size_t g = member / kWidth;
+    const std::size_t m = member % kWidth;
+    const double* group = parameters_.data() + g * group_parameters_;
+    for (std::size_t l = 0; l < layers_.size(); ++l) {
+      const Layer& layer = layers_[l];
+      const double* w = group + weight_at_[l];
+      for (std::size_t p = 0; p < layer.rows * layer.cols; ++p) target[layer.weight_offset + p] = w[p * kWidth + m];
+      const double* b = group + bias_at_[l];
+      for (std::size_t j = 0; j < layer.rows; ++j) target[layer.bias_offset + j] = b[j * kWidth + m];
+    }
+  }
+}
+
+void MemberLanes::forward(const double* x) {
+  for (std::size_t i = 0; i < inputs_; ++i) std::fill_n(input_.data() + i * kWidth, kWidth, x[i]);
+  LayerShape shapes[kMaxLayers];
+  const double* w[kMaxLayers];
+  const double* b[kMaxLayers];
+  double* a[kMaxLayers];
+  const std::size_t count = layers_.size();
+  for (std::size_t l = 0; l < count; ++l) shapes[l] = {layers_[l].rows, layers_[l].cols, layers_[l].activation};
+  for (std::size_t g = 0; g < groups_; ++g) {
+    for (std::size_t l = 0; l < count; ++l) {
+      w[l] = weights(g, l);
+      b[l] = biases(g, l);
+      a[l] = activations(g, l);
+    }
+    forward_group(input_.data(), {shapes, count}, w, b, a);
+  }
+}
+
+void MemberLanes::copy_output(std::size_t member, double* row) const {
+  const std::size_t last = layers_.size() - 1;
+  const double* y = activations_.data() + (member / kWidth) * group_units_ + unit_at_[last];
+  const std::size_t m = member % kWidth;
+  for (std::size_t k = 0; k < layers_[last].rows; ++k) row[k] = y[k * kWidth + m];
+}
+
+void MemberLanes::backward_and_step(std::span<const MatrixView> gradients, GradientAt at, double rate) {
+  LayerShape shapes[kMaxLayers];
+  double* w[kMaxLayers];
+  double* b[kMaxLayers];
+  const double* a[kMaxLayers];
+  double* d[kMaxLayers];
+  const std::size_t count = layers_.size();
+  const std::size_t last = count - 1;
+  const std::size_t outputs = layers_[last].rows;
+  for (std::size_t l = 0; l < count; ++l) {
+    shapes[l] = {layers_[l].rows, layers_[l].cols, layers_[l].activation};
+    d[l] = deltas(l);
+  }
+  for (std::size_t g = 0; g < groups_; ++g) {
+    for (std::size_t l = 0; l < count; ++l) {
+      w[l] = weights(g, l);
+      b[l] = biases(g, l);
+      a[l] = activations(g, l);
+    }
+    double* delta = d[last];
+    for (std::size_t m = 0; m < kWidth; ++m) {
+      const std::size_t member = g * kWidth + m;
+      for (std::size_t k = 0; k < outputs; ++k) delta[k * kWidth + m] = member < members_ ? gradients[member](0, k) : 0.0;
+    }
+    if (at == GradientAt::output) chain_output(layers_[last].activation, a[last], delta, outputs);
+    backward_group(input_.data(), {shapes, count}, w, b, a, d, rate);
+  }
+}
+
+void MemberLanes::predict(ConstMatrixView x, std::span<Matrix> outputs) {
+  for (std::size_t n = 0; n < x.rows; ++n) {
+    forward(x.data + n * x.stride);
+    for (std::size_t member = 0; member < members_; ++member) copy_output(member, outputs[member].row(n).data());
+  }
+}
+
+}  // namespace nclab
