@@ -20,7 +20,7 @@ struct LayerShape {
 };
 
 // Loads and stores of the kW lanes of one value. The kernels below are always_inline into the
-// functions that NCLAB_WIDE_CLONES builds three times, so no vector crosses a call (see -Wpsabi in
+// functions that NCLAB_AVX2_CLONES builds twice, so no Double4 crosses a call (see -Wpsabi in
 // CMakeLists.txt).
 [[gnu::always_inline]] inline Double4 load4(const double* p) {
   Double4 v;
@@ -30,20 +30,8 @@ struct LayerShape {
 
 [[gnu::always_inline]] inline void store4(double* p, const Double4& v) { std::memcpy(p, &v, sizeof v); }
 
-// Input i of every lane: its kW lane values, or, for the first layer, the pattern's one value, which
-// all lanes share.
-template <bool Shared>
-[[gnu::always_inline]] inline Double4 input_lanes(const double* in, std::size_t i) {
-  if constexpr (Shared) {
-    return detail::splat<Double4>(in[i]);
-  } else {
-    return load4(in + i * kW);
-  }
-}
-
-// Z = A W^T + b for one group: `in` is cols x kW lanes (or cols shared values), `weights` rows x cols x
-// kW, `out` rows x kW. Two output units at a time keep two independent sums in flight.
-template <bool Shared>
+// Z = A W^T + b for one group: `in` is cols x kW lanes, `weights` rows x cols x kW, `out` rows x kW.
+// Two output units at a time keep two independent sums in flight.
 [[gnu::always_inline]] inline void dense_lanes(const double* __restrict in, const double* __restrict weights,
                                                const double* __restrict biases, std::size_t rows, std::size_t cols,
                                                double* __restrict out) {
@@ -54,7 +42,7 @@ template <bool Shared>
     Double4 sum0 = {};
     Double4 sum1 = {};
     for (std::size_t i = 0; i < cols; ++i) {
-      const Double4 a = input_lanes<Shared>(in, i);
+      const Double4 a = load4(in + i * kW);
       sum0 += a * load4(w0 + i * kW);
       sum1 += a * load4(w1 + i * kW);
     }
@@ -64,65 +52,38 @@ template <bool Shared>
   if (j < rows) {
     const double* w0 = weights + j * cols * kW;
     Double4 sum0 = {};
-    for (std::size_t i = 0; i < cols; ++i) sum0 += input_lanes<Shared>(in, i) * load4(w0 + i * kW);
+    for (std::size_t i = 0; i < cols; ++i) sum0 += load4(in + i * kW) * load4(w0 + i * kW);
     store4(out + j * kW, sum0 + load4(biases + j * kW));
   }
 }
 
-[[gnu::always_inline]] inline Double8 load8(const double* p) {
-  Double8 v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-[[gnu::always_inline]] inline void store8(double* p, const Double8& v) { std::memcpy(p, &v, sizeof v); }
-
 // sigmoid(z) = 1 / (1 + e^-z). For z < -709.78 e^-z overflows to +inf and the quotient is +0, the
 // correctly rounded value for z below -745; in between, the exact value is subnormal and under 2^-1022,
-// an absolute error no layer can notice. The lanes of two units are adjacent, so the exponentials go
-// eight at a time, one AVX-512 register, with a last Double4 for an odd unit count.
+// an absolute error no layer can notice.
 [[gnu::always_inline]] inline void sigmoid_lanes(double* values, std::size_t rows) {
-  const std::size_t count = rows * kW;
-  std::size_t c = 0;
-  for (; c + 2 * kW <= count; c += 2 * kW) {
-    Double8 e = -load8(values + c);
-    detail::exp_of(e);
-    store8(values + c, 1.0 / (1.0 + e));
-  }
-  if (c < count) {
+  for (std::size_t c = 0; c < rows * kW; c += kW) {
     Double4 e = -load4(values + c);
     detail::exp_of(e);
     store4(values + c, 1.0 / (1.0 + e));
   }
 }
 
-// Softmax over the `rows` units of each lane: y_k = e^(z_k - max) / sum_t e^(z_t - max), the
-// exponentials of two units at a time as in sigmoid_lanes.
+// Softmax over the `rows` units of each lane: y_k = e^(z_k - max) / sum_t e^(z_t - max).
 [[gnu::always_inline]] inline void softmax_lanes(double* values, std::size_t rows) {
   Double4 max = load4(values);
   for (std::size_t k = 1; k < rows; ++k) {
     const Double4 z = load4(values + k * kW);
     max = detail::select<Double4>(detail::mask_of(z > max), z, max);
   }
-  const Double8 max_pair = __builtin_shufflevector(max, max, 0, 1, 2, 3, 0, 1, 2, 3);
   Double4 sum = {};
-  std::size_t k = 0;
-  for (; k + 2 <= rows; k += 2) {
-    Double8 e = load8(values + k * kW) - max_pair;
-    detail::exp_of(e);
-    store8(values + k * kW, e);
-    // Add unit k before unit k + 1, the order of the one-at-a-time sum.
-    sum += __builtin_shufflevector(e, e, 0, 1, 2, 3);
-    sum += __builtin_shufflevector(e, e, 4, 5, 6, 7);
-  }
-  if (k < rows) {
+  for (std::size_t k = 0; k < rows; ++k) {
     Double4 e = load4(values + k * kW) - max;
     detail::exp_of(e);
-    store4(values + k * kW, e);
     sum += e;
+    store4(values + k * kW, e);
   }
   const Double4 inverse = 1.0 / sum;
-  for (k = 0; k < rows; ++k) store4(values + k * kW, load4(values + k * kW) * inverse);
+  for (std::size_t k = 0; k < rows; ++k) store4(values + k * kW, load4(values + k * kW) * inverse);
 }
 
 [[gnu::always_inline]] inline void activate_lanes(Activation activation, double* values, std::size_t rows) {
@@ -164,8 +125,7 @@ template <bool Shared>
 
 // One layer's backward pass and SGD step: dW = delta^T A_in, db = delta, and, when `below` is not
 // null, dL/dA_in = delta W with W read before its update. w += (-rate delta_j) a_i for every weight,
-// b += -rate delta for every bias. `in` as for dense_lanes.
-template <bool Shared>
+// b += -rate delta for every bias.
 [[gnu::always_inline]] inline void step_layer(const double* __restrict in, const double* __restrict delta,
                                               double* __restrict weights, double* __restrict biases,
                                               std::size_t rows, std::size_t cols, double rate,
@@ -179,45 +139,39 @@ template <bool Shared>
       for (std::size_t i = 0; i < cols; ++i) {
         const Double4 old = load4(w + i * kW);
         store4(below + i * kW, load4(below + i * kW) + d * old);
-        store4(w + i * kW, old + step * input_lanes<Shared>(in, i));
+        store4(w + i * kW, old + step * load4(in + i * kW));
       }
     } else {
       for (std::size_t i = 0; i < cols; ++i) {
-        store4(w + i * kW, load4(w + i * kW) + step * input_lanes<Shared>(in, i));
+        store4(w + i * kW, load4(w + i * kW) + step * load4(in + i * kW));
       }
     }
     store4(biases + j * kW, load4(biases + j * kW) + step);
   }
 }
 
-// Forward pass of one group through every layer; `input` is the pattern (shared by all lanes) and
-// activations[l] receives A_l.
-NCLAB_WIDE_CLONES
+// Forward pass of one group through every layer; activations[l] receives A_l.
+NCLAB_AVX2_CLONES
 void forward_group(const double* input, std::span<const LayerShape> layers, const double* const* weights,
                    const double* const* biases, double* const* activations) {
+  const double* in = input;
   for (std::size_t l = 0; l < layers.size(); ++l) {
-    if (l == 0) {
-      dense_lanes<true>(input, weights[0], biases[0], layers[0].rows, layers[0].cols, activations[0]);
-    } else {
-      dense_lanes<false>(activations[l - 1], weights[l], biases[l], layers[l].rows, layers[l].cols, activations[l]);
-    }
+    dense_lanes(in, weights[l], biases[l], layers[l].rows, layers[l].cols, activations[l]);
     activate_lanes(layers[l].activation, activations[l], layers[l].rows);
+    in = activations[l];
   }
 }
 
 // Backward pass and step of one group; deltas[l] holds dL/dZ of the output layer on entry (already
 // chained) and receives dL/dZ_l of the layers below.
-NCLAB_WIDE_CLONES
+NCLAB_AVX2_CLONES
 void backward_group(const double* input, std::span<const LayerShape> layers, double* const* weights,
                     double* const* biases, const double* const* activations, double* const* deltas, double rate) {
   for (std::size_t l = layers.size(); l-- > 0;) {
-    if (l == 0) {
-      step_layer<true>(input, deltas[0], weights[0], biases[0], layers[0].rows, layers[0].cols, rate, nullptr);
-      continue;
-    }
-    double* below = deltas[l - 1];
-    step_layer<false>(activations[l - 1], deltas[l], weights[l], biases[l], layers[l].rows, layers[l].cols, rate,
-                      below);
+    const double* in = l == 0 ? input : activations[l - 1];
+    double* below = l == 0 ? nullptr : deltas[l - 1];
+    step_layer(in, deltas[l], weights[l], biases[l], layers[l].rows, layers[l].cols, rate, below);
+    if (below == nullptr) continue;
     // Hidden layers are sigmoid or identity: DenseNetwork allows softmax on the last layer only.
     if (layers[l - 1].activation == Activation::sigmoid) {
       const double* a = activations[l - 1];
@@ -270,7 +224,7 @@ MemberLanes::MemberLanes(std::size_t members, std::size_t inputs, std::vector<La
     group_units_ += layer.rows * kWidth;
   }
   parameters_.assign(groups_ * group_parameters_, 0.0);
-  input_.assign(inputs_, 0.0);
+  input_.assign(inputs_ * kWidth, 0.0);
   activations_.assign(groups_ * group_units_, 0.0);
   deltas_.assign(group_units_, 0.0);
 }
@@ -307,7 +261,7 @@ void MemberLanes::store(std::span<const std::unique_ptr<Model>> models) const {
 }
 
 void MemberLanes::forward(const double* x) {
-  std::copy_n(x, inputs_, input_.data());
+  for (std::size_t i = 0; i < inputs_; ++i) std::fill_n(input_.data() + i * kWidth, kWidth, x[i]);
   LayerShape shapes[kMaxLayers];
   const double* w[kMaxLayers];
   const double* b[kMaxLayers];

@@ -11,9 +11,8 @@
 //   - e^r is 1 + r + r^2 p(r), with p the Taylor polynomial of degree 11 (e^r's of degree 13), whose
 //     truncation error on |r| <= 0.347 is below 4.3e-18 relative. p is evaluated by Estrin's scheme,
 //     whose dependency chain is a third of Horner's.
-//   - 2^k goes into the exponent field. Near the ends of the range (|x| > 700) k is moved by 64 and the
-//     result multiplied back by 2^-64 or 2^64, so that the scale stays a normal double and a result in
-//     the subnormal range is rounded once, by the last product.
+//   - 2^k is applied as two factors 2^k1 2^k2 with k1 = round(k / 2): each is a normal double for every
+//     k in [-1076, 1025], so a result in the subnormal range is rounded once, by the last product.
 // x is clamped to [-746, 710] first: below, e^x rounds to +0; above, the product overflows to +inf.
 // A NaN passes both clamps (its comparisons are false) and comes out as NaN.
 // exp_test.cpp measures the error against std::exp: at most 1 unit in the last place.
@@ -26,16 +25,13 @@
 
 namespace nclab {
 
-// Four and eight doubles in one vector (GCC's vector extension). A build for AVX2 holds a Double4 in
-// one register, an AVX-512 build a Double8, the baseline build splits them into SSE2 registers; the
-// arithmetic is the same element by element.
+// Four doubles in one vector (GCC's vector extension): AVX2 builds hold them in one register, the
+// baseline build in two SSE2 registers, with the same arithmetic element by element.
 using Double4 = double __attribute__((vector_size(32)));
-using Double8 = double __attribute__((vector_size(64)));
 
 namespace detail {
 
 using Bits4 = std::uint64_t __attribute__((vector_size(32)));
-using Bits8 = std::uint64_t __attribute__((vector_size(64)));
 
 template <typename D>
 struct BitsOf;
@@ -47,22 +43,14 @@ template <>
 struct BitsOf<Double4> {
   using type = Bits4;
 };
-template <>
-struct BitsOf<Double8> {
-  using type = Bits8;
-};
 
 // All ones where the comparison holds, else 0: a bool for double, a vector of -1 and 0 for vectors.
 [[gnu::always_inline]] inline std::uint64_t mask_of(bool condition) {
   return std::uint64_t{0} - static_cast<std::uint64_t>(condition);
 }
 template <typename Comparison>
-[[gnu::always_inline]] inline auto mask_of(Comparison condition) {
-  if constexpr (sizeof(Comparison) == sizeof(Bits4)) {
-    return reinterpret_cast<Bits4>(condition);
-  } else {
-    return reinterpret_cast<Bits8>(condition);
-  }
+[[gnu::always_inline]] inline Bits4 mask_of(Comparison condition) {
+  return reinterpret_cast<Bits4>(condition);
 }
 
 // `value` in every element.
@@ -71,9 +59,7 @@ template <typename D>
   if constexpr (std::is_same_v<D, double>) {
     return value;
   } else {
-    D v;
-    for (std::size_t i = 0; i < sizeof(D) / sizeof(double); ++i) v[i] = value;
-    return v;
+    return value - D{};  // value - 0 is value for every value, -0 and NaN included
   }
 }
 
@@ -99,8 +85,7 @@ template <typename D>
   x = select<D>(mask_of(x > 710.0), splat<D>(710.0), x);
   x = select<D>(mask_of(x < -746.0), splat<D>(-746.0), x);
 
-  const D shifted = x * log2e + shifter;
-  const D k = shifted - shifter;
+  const D k = (x * log2e + shifter) - shifter;
   const D r = (x - k * ln2_hi) - k * ln2_lo;
 
   // p(r) = sum_{n=2..13} r^(n-2) / n!: pairs c_n + c_(n+1) r, then pairs of those with r^2, then r^4.
@@ -119,15 +104,16 @@ template <typename D>
   // The small terms are summed before the 1, which keeps the rounding near half a unit.
   const D e_r = 1.0 + (r + r2 * p);
 
-  // 2^k is the double with biased exponent k + 1023; k sits in the low bits of `shifted` (unsigned
-  // arithmetic wraps for negative k, which leaves the right bits). Near the ends of the range,
-  // |x| > 700, k + 1023 could leave [1, 2046]: there the exponent is moved by `shift` = +-64 and the
-  // result multiplied back by 2^-shift, so that a subnormal result is rounded once, by that product.
-  const U shift = (mask_of(x < -700.0) & 64) | (mask_of(x > 700.0) & ~std::uint64_t{63});  // +64, -64 or 0
-  const U biased = std::bit_cast<U>(shifted) - shifter_bits + 1023;
-  const D scale = std::bit_cast<D>((biased + shift) << 52);
-  const D undo = std::bit_cast<D>((1023 - shift) << 52);
-  x = (e_r * scale) * undo;
+  // k1 = round(k / 2) and k2 = k - k1 as integers, read from the significand after the shift, and
+  // 2^i as the double with biased exponent i + 1023 (unsigned arithmetic wraps for negative i, which
+  // leaves the right bits).
+  const D k1 = (k * 0.5 + shifter) - shifter;
+  const D k2 = k - k1;
+  const U i1 = std::bit_cast<U>(k1 + shifter) - shifter_bits;
+  const U i2 = std::bit_cast<U>(k2 + shifter) - shifter_bits;
+  const D scale1 = std::bit_cast<D>((i1 + std::uint64_t{1023}) << 52);
+  const D scale2 = std::bit_cast<D>((i2 + std::uint64_t{1023}) << 52);
+  x = (e_r * scale1) * scale2;
 }
 
 }  // namespace detail
@@ -139,7 +125,7 @@ template <typename D>
 }
 
 // values[0..3] = e^values[0..3], as four exp_kernel calls would give, in one vector pass. The
-// member-lane kernels call detail::exp_of on Double4 and Double8 directly.
+// member-lane kernels call detail::exp_of on Double4 directly.
 [[gnu::always_inline]] inline void exp4_inplace(double* values) {
   Double4 x;
   std::memcpy(&x, values, sizeof x);

@@ -12,13 +12,3 @@
 #else
 #define NCLAB_AVX2_CLONES
 #endif
-
-// NCLAB_WIDE_CLONES adds an AVX-512 build, for kernels written with 8-double vectors (Double8 in
-// exp.hpp). "avx512f" has fused multiply-add instructions, which -ffp-contract=off (CMakeLists.txt)
-// keeps the compiler from using, so this clone too gives the baseline's bits.
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__) && !defined(__SANITIZE_ADDRESS__) && \
-    !defined(__SANITIZE_THREAD__)
-#define NCLAB_WIDE_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define NCLAB_WIDE_CLONES
-#endif
