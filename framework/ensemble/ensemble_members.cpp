@@ -63,10 +63,14 @@ void EnsembleMembers::lane_step(ConstMatrixView inputs, ConstMatrixView targets,
   }
   lanes_->forward(inputs.data);
   for (std::size_t i = 0; i < models_.size(); ++i) lanes_->copy_output(i, outputs_[i].row(0).data());
+  models_stale_ = true;
+  if (const std::optional<NclForm> form = ncl_form(penalty, models_.size())) {
+    lanes_->ncl_backward_and_step(targets.data, *form, penalty.loss, learning_rate_, ensemble_view_.data);
+    return;
+  }
   ensemble_mean(output_views_, ensemble_view_);
   penalty_output_gradients(penalty, output_views_, targets, ensemble_view_, gradient_views_);
   lanes_->backward_and_step(gradient_views_, gradient_point(penalty.loss), learning_rate_);
-  models_stale_ = true;
 }
 
 void EnsembleMembers::set_step_rows(std::size_t rows) {

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <utility>
 
+#include "framework/ensemble/penalties.hpp"
 #include "framework/math/exp.hpp"
 #include "framework/math/simd_clones.hpp"
 #include "framework/model/dense_network.hpp"
@@ -162,6 +163,33 @@ void forward_group(const double* input, std::span<const LayerShape> layers, cons
   }
 }
 
+// Output gradients of one group in the form penalties.cpp writes for independent, ncl and ncl-exact
+// training: delta_k = (y_k - t_k) + q_k with q_k = -c (y_k - F_k) for squared error, and
+// delta_k = (y_k - t_k) + y_k (q_k - sum_l q_l y_l) for cross-entropy (taken at the logits), with the
+// same operations in the same order. Lanes from `live` on hold no member and get 0.
+[[gnu::always_inline]] inline void ncl_output_gradient(const double* y, const double* t, const double* f,
+                                                       std::size_t outputs, const NclForm& form, bool cross_entropy,
+                                                       std::size_t live, double* delta) {
+  const Double4 c = detail::splat<Double4>(-form.coefficient);
+  Double4 weighted = {};  // sum_l q_l y_l
+  if (form.penalised && cross_entropy) {
+    for (std::size_t l = 0; l < outputs; ++l) {
+      const Double4 y_l = load4(y + l * kW);
+      weighted += (c * (y_l - detail::splat<Double4>(f[l]))) * y_l;
+    }
+  }
+  for (std::size_t k = 0; k < outputs; ++k) {
+    const Double4 y_k = load4(y + k * kW);
+    Double4 g = y_k - detail::splat<Double4>(t[k]);
+    if (form.penalised) {
+      const Double4 q = c * (y_k - detail::splat<Double4>(f[k]));
+      g = cross_entropy ? g + y_k * (q - weighted) : g + q;
+    }
+    for (std::size_t m = live; m < kW; ++m) g[m] = 0.0;
+    store4(delta + k * kW, g);
+  }
+}
+
 // Backward pass and step of one group; deltas[l] holds dL/dZ of the output layer on entry (already
 // chained) and receives dL/dZ_l of the layers below.
 NCLAB_AVX2_CLONES
@@ -285,7 +313,8 @@ void MemberLanes::copy_output(std::size_t member, double* row) const {
   for (std::size_t k = 0; k < layers_[last].rows; ++k) row[k] = y[k * kWidth + m];
 }
 
-void MemberLanes::backward_and_step(std::span<const MatrixView> gradients, GradientAt at, double rate) {
+template <typename FillDelta>
+void MemberLanes::step_groups(GradientAt at, double rate, FillDelta fill_delta) {
   LayerShape shapes[kMaxLayers];
   double* w[kMaxLayers];
   double* b[kMaxLayers];
@@ -304,14 +333,41 @@ void MemberLanes::backward_and_step(std::span<const MatrixView> gradients, Gradi
       b[l] = biases(g, l);
       a[l] = activations(g, l);
     }
-    double* delta = d[last];
+    fill_delta(g, a[last], d[last]);
+    if (at == GradientAt::output) chain_output(layers_[last].activation, a[last], d[last], outputs);
+    backward_group(input_.data(), {shapes, count}, w, b, a, d, rate);
+  }
+}
+
+void MemberLanes::backward_and_step(std::span<const MatrixView> gradients, GradientAt at, double rate) {
+  const std::size_t outputs = layers_.back().rows;
+  step_groups(at, rate, [&](std::size_t g, const double*, double* delta) {
     for (std::size_t m = 0; m < kWidth; ++m) {
       const std::size_t member = g * kWidth + m;
       for (std::size_t k = 0; k < outputs; ++k) delta[k * kWidth + m] = member < members_ ? gradients[member](0, k) : 0.0;
     }
-    if (at == GradientAt::output) chain_output(layers_[last].activation, a[last], delta, outputs);
-    backward_group(input_.data(), {shapes, count}, w, b, a, d, rate);
+  });
+}
+
+void MemberLanes::ncl_backward_and_step(const double* target, const NclForm& form, LossKind loss, double rate,
+                                        double* ensemble) {
+  const std::size_t last = layers_.size() - 1;
+  const std::size_t outputs = layers_[last].rows;
+  // F = (1/M) sum_i y_i with the members summed in index order, as ensemble_mean sums them.
+  const double scale = 1.0 / static_cast<double>(members_);
+  for (std::size_t k = 0; k < outputs; ++k) {
+    double sum = 0.0;
+    for (std::size_t member = 0; member < members_; ++member) {
+      const double y = activations_[(member / kWidth) * group_units_ + unit_at_[last] + k * kWidth + member % kWidth];
+      sum = member == 0 ? y : sum + y;
+    }
+    ensemble[k] = sum * scale;
   }
+  const bool cross_entropy = loss == LossKind::cross_entropy;
+  step_groups(gradient_point(loss), rate, [&](std::size_t g, const double* y, double* delta) {
+    const std::size_t live = std::min(kWidth, members_ - g * kWidth);  // lanes that hold a member
+    ncl_output_gradient(y, target, ensemble, outputs, form, cross_entropy, live, delta);
+  });
 }
 
 void MemberLanes::predict(ConstMatrixView x, std::span<Matrix> outputs) {

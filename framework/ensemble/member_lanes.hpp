@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "framework/core/matrix.hpp"
+#include "framework/ensemble/penalties.hpp"
 #include "framework/model/model.hpp"
 
 namespace nclab {
@@ -44,6 +45,11 @@ class MemberLanes {
   // pass and applies w += -rate g to every parameter.
   void backward_and_step(std::span<const MatrixView> gradients, GradientAt at, double rate);
 
+  // The output gradients of independent, ncl or ncl-exact training (see NclForm) against the target
+  // row `target` (K values), then backward_and_step's pass and step. The ensemble output F of the last
+  // forward pass goes to `ensemble` (K values). This skips the per-member views of the general path.
+  void ncl_backward_and_step(const double* target, const NclForm& form, LossKind loss, double rate, double* ensemble);
+
   // Member i's outputs on every row of x, written to outputs[i] (x.rows x K).
   void predict(ConstMatrixView x, std::span<Matrix> outputs);
 
@@ -55,6 +61,12 @@ class MemberLanes {
   };
 
   MemberLanes(std::size_t members, std::size_t inputs, std::vector<Layer> layers);
+
+  // For every group: fill_delta(g, A_L, delta) writes the output gradient of group g, which is then
+  // chained through the output activation when `at` is GradientAt::output, and back-propagated with
+  // the SGD step.
+  template <typename FillDelta>
+  void step_groups(GradientAt at, double rate, FillDelta fill_delta);
 
   // Parameters, activations and deltas of group g, layer l.
   double* weights(std::size_t g, std::size_t l) { return parameters_.data() + g * group_parameters_ + weight_at_[l]; }

@@ -85,6 +85,21 @@ GradientAt gradient_point(LossKind loss) {
   return loss == LossKind::cross_entropy ? GradientAt::logits : GradientAt::output;
 }
 
+std::optional<NclForm> ncl_form(const PenaltySettings& settings, std::size_t members) {
+  if (settings.method == Method::decorrelated && settings.coefficient != 0.0) return std::nullopt;
+  NclForm form;
+  // A zero coefficient takes the independent path, so that the result is the independent gradient bit
+  // for bit (adding a zero penalty could turn -0.0 into +0.0).
+  form.penalised = settings.method != Method::independent && settings.coefficient != 0.0;
+  if (!form.penalised) return form;
+  form.coefficient = settings.coefficient;
+  if (settings.method == Method::ncl_exact) {
+    // d/dF_i of -gamma |F_i - F|^2 with dF/dF_i = 1/M: -2 gamma (1 - 1/M)(F_i - F).
+    form.coefficient = 2.0 * settings.coefficient * (1.0 - 1.0 / static_cast<double>(members));
+  }
+  return form;
+}
+
 void ensemble_mean(std::span<const ConstMatrixView> outputs, MatrixView ensemble) {
   if (outputs.empty()) throw std::invalid_argument("ensemble_mean: no member outputs");
   const double scale = 1.0 / static_cast<double>(outputs.size());
@@ -113,25 +128,20 @@ void penalty_output_gradients(const PenaltySettings& settings, std::span<const C
   }
   check_shape(ensemble, targets.rows, targets.cols, "the ensemble output");
 
-  // A zero coefficient takes the independent path, so that the result is the independent gradient bit
-  // for bit (adding a zero penalty could turn -0.0 into +0.0).
-  const bool penalised = settings.method != Method::independent && settings.coefficient != 0.0;
-  const double m = static_cast<double>(members);
-
+  const std::optional<NclForm> form = ncl_form(settings, members);
   for (std::size_t i = 0; i < members; ++i) {
-    if (!penalised) {
+    if (form && !form->penalised) {
       write_independent_gradient(outputs[i], targets, gradients[i]);
+      continue;
+    }
+    if (form) {
+      write_ncl_gradient(form->coefficient, settings.loss, outputs[i], targets, ensemble, gradients[i]);
       continue;
     }
     switch (settings.method) {
       case Method::ncl:
-        write_ncl_gradient(settings.coefficient, settings.loss, outputs[i], targets, ensemble, gradients[i]);
-        break;
       case Method::ncl_exact:
-        // d/dF_i of -gamma |F_i - F|^2 with dF/dF_i = 1/M: -2 gamma (1 - 1/M)(F_i - F).
-        write_ncl_gradient(2.0 * settings.coefficient * (1.0 - 1.0 / m), settings.loss, outputs[i], targets,
-                           ensemble, gradients[i]);
-        break;
+        break;  // the form above
       case Method::decorrelated: {
         if (!has_decorrelation_partner(settings.indicator, i)) {
           decorrelated_member_gradient(settings.coefficient, settings.loss, outputs[i], targets, nullptr, gradients[i]);

@@ -23,6 +23,7 @@
 // the penalty part of g_i.
 
 #include <cstddef>
+#include <optional>
 #include <span>
 
 #include "framework/core/matrix.hpp"
@@ -49,6 +50,16 @@ bool has_decorrelation_partner(Indicator indicator, std::size_t member);
 // Where the gradients written by penalty_output_gradients are taken: at the outputs for squared error,
 // at the logits for cross-entropy.
 GradientAt gradient_point(LossKind loss);
+
+// Independent, ncl and ncl-exact training share one output gradient, g_i = (F_i - d) - c (F_i - F) for
+// squared error (chained through the softmax for cross-entropy). NclForm gives c for `members`
+// members, with penalised false where the independent gradient applies (independent training or a
+// zero coefficient). ncl_form returns nothing for decorrelated training, which has another form.
+struct NclForm {
+  bool penalised = false;
+  double coefficient = 0.0;
+};
+std::optional<NclForm> ncl_form(const PenaltySettings& settings, std::size_t members);
 
 // Writes F = (1/M) sum_i outputs[i], summing the members in index order. Every view is N x K.
 void ensemble_mean(std::span<const ConstMatrixView> outputs, MatrixView ensemble);

@@ -9,11 +9,13 @@
 #include <bit>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "framework/core/rng.hpp"
 #include "framework/ensemble/ensemble_members.hpp"
+#include "framework/ensemble/penalties.hpp"
 #include "framework/ensemble/trainer.hpp"
 #include "framework/model/dense_network.hpp"
 #include "tests/support/ensemble_test_data.hpp"
@@ -172,6 +174,71 @@ TEST(MemberLanes, OnlyForDenseNetworksOfOneLayout) {
   EXPECT_EQ(MemberLanes::create(linear), nullptr) << "a model that is not a DenseNetwork";
 
   EXPECT_EQ(MemberLanes::create({}), nullptr);
+}
+
+// The fused NCL gradient of the lanes gives the same bits as penalty_output_gradients followed by
+// backward_and_step, for every method of the NCL form, both losses and a padded last group.
+TEST(MemberLanes, FusedNclGradientMatchesPenaltyCode) {
+  const NetworkCase network = network_cases()[0];
+  constexpr std::size_t count = 5;
+  constexpr double rate = 0.2;
+  const std::vector<double> x = random_values(network.inputs, 41);
+  const double target[2] = {0.0, 1.0};
+  for (Method method : {Method::independent, Method::ncl, Method::ncl_exact}) {
+    for (LossKind loss : {LossKind::squared_error, LossKind::cross_entropy}) {
+      SCOPED_TRACE(static_cast<int>(method) * 10 + static_cast<int>(loss));
+      PenaltySettings penalty;
+      penalty.method = method;
+      penalty.coefficient = 0.45;
+      penalty.loss = loss;
+      const std::optional<NclForm> form = ncl_form(penalty, count);
+      ASSERT_TRUE(form.has_value());
+
+      auto models = make_members(network, count, 12);
+      auto fused = MemberLanes::create(models);
+      auto general = MemberLanes::create(models);
+      fused->load(models);
+      general->load(models);
+
+      fused->forward(x.data());
+      double fused_ensemble[2];
+      fused->ncl_backward_and_step(target, *form, loss, rate, fused_ensemble);
+
+      general->forward(x.data());
+      std::vector<Matrix> outputs;
+      for (std::size_t i = 0; i < count; ++i) {
+        outputs.emplace_back(1, 2);
+        general->copy_output(i, outputs.back().row(0).data());
+      }
+      std::vector<ConstMatrixView> output_views;
+      std::vector<Matrix> gradients;
+      std::vector<MatrixView> gradient_views;
+      for (std::size_t i = 0; i < count; ++i) {
+        output_views.push_back(outputs[i].view());
+        gradients.emplace_back(1, 2);
+      }
+      for (Matrix& g : gradients) gradient_views.push_back(g.view());
+      Matrix ensemble(1, 2);
+      ensemble_mean(output_views, ensemble.view());
+      penalty_output_gradients(penalty, output_views, ConstMatrixView{target, 1, 2, 2}, ensemble.view(), gradient_views);
+      general->backward_and_step(gradient_views, gradient_point(loss), rate);
+
+      EXPECT_EQ(std::bit_cast<std::uint64_t>(fused_ensemble[0]), std::bit_cast<std::uint64_t>(ensemble(0, 0)));
+      EXPECT_EQ(std::bit_cast<std::uint64_t>(fused_ensemble[1]), std::bit_cast<std::uint64_t>(ensemble(0, 1)));
+      auto a = make_members(network, count, 1);
+      auto b = make_members(network, count, 1);
+      fused->store(a);
+      general->store(b);
+      for (std::size_t i = 0; i < count; ++i) {
+        const auto pa = std::as_const(*a[i]).parameters();
+        const auto pb = std::as_const(*b[i]).parameters();
+        for (std::size_t p = 0; p < pa.size(); ++p) {
+          ASSERT_EQ(std::bit_cast<std::uint64_t>(pa[p]), std::bit_cast<std::uint64_t>(pb[p]))
+              << "member " << i << ", parameter " << p;
+        }
+      }
+    }
+  }
 }
 
 // Two EnsembleMembers of the same members, one on lanes: after each concurrent NCL step on one
