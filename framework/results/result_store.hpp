@@ -2,10 +2,13 @@
 // The result store of one sweep: a writer thread that owns the results file and stores each finished
 // run's RunRecord so that a SIGKILL at any moment leaves a file that opens and a sweep that resumes.
 //
-// During the sweep FILE is a small index file and each run lives in FILE.parts/<run_id>.h5; finish()
-// consolidates everything into one self-contained FILE and removes FILE.parts/. docs/hdf5-schema.md
-// describes both forms and why each step is crash safe.
+// During the sweep FILE is a small index file and each run lives in FILE.parts/<run_id>.h5. The index
+// is rewritten at most once per StoreOptions::index_interval, so it may lag behind the per-run files.
+// resume() adopts the complete per-run files that the index does not list yet. finish() consolidates
+// everything into one self-contained FILE and removes FILE.parts/. docs/hdf5-schema.md describes both
+// forms and why each step is crash safe.
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -34,8 +37,14 @@ struct StoreOptions {
   // Records waiting for the writer thread; submit() blocks while this many are queued, so memory stays
   // bounded however many runs the sweep has.
   std::size_t queue_capacity = 2;
-  // Called on the writer thread once a run's record is durable in FILE (written, fsync'd and listed in
-  // the renamed index). An exception thrown here stops the writer like a write error.
+  // Maximum time between index rewrites while runs are being stored. The writer rewrites the whole
+  // index (O(runs) work and an fsync) only when this much time has passed since the last rewrite, and
+  // once more when the store closes. Zero rewrites it after every batch of records.
+  std::chrono::milliseconds index_interval{1000};
+  // Called on the writer thread once a run's record is durable: FILE.parts/<run_id>.h5 is written,
+  // fsync'd and renamed into place. From then on a crash cannot lose the run. The index file lists it
+  // after the next index rewrite, and resume() adopts it if the process dies before that. An exception
+  // thrown here stops the writer like a write error.
   std::function<void(const std::string& run_id, StoredStatus status)> on_stored;
   // Called on the writer thread with progress and warning lines (consolidation, leftovers removed,
   // missing per-run files). Without it the store prints nothing.
@@ -53,12 +62,15 @@ class ResultStore {
   // Continues the sweep stored in `file` (either form). Throws InputError when `file` is missing, is not
   // an nclab results file, or contains a different grid (other run ids, another order or count). The
   // stored metadata stays; this session's time and command line are added as resumed_at and
-  // resume_command_lines.
+  // resume_command_lines. In the index form, runs whose per-run file is missing become pending. Per-run
+  // files that are newer than the index (written after its last rewrite) are validated and adopted,
+  // and a damaged one is deleted so that its run runs again.
   static std::unique_ptr<ResultStore> resume(const std::filesystem::path& file, const SweepMetadata& metadata,
                                              std::vector<GridRun> grid, StoreOptions options = {});
 
-  // Without finish(), stores the records already queued and leaves the file in its index form, ready to
-  // resume. Writer errors are reported through options.log.
+  // Without finish(), stores the records already queued, rewrites the index so that it lists every
+  // stored run, and leaves the file in its index form, ready to resume. Writer errors are reported
+  // through options.log.
   ~ResultStore();
 
   ResultStore(const ResultStore&) = delete;
@@ -89,6 +101,7 @@ class ResultStore {
   void store_batch(const std::vector<RunRecord>& batch);
   void write_part_file(const RunRecord& record);
   void convert_to_index_form();
+  bool index_rewrite_due() const;
   void rewrite_index();
   void consolidate();
   void log(const std::string& message) const;
@@ -104,6 +117,9 @@ class ResultStore {
   std::map<std::string, std::size_t> row_of_;
   // True while FILE is still a consolidated file that this session has not changed.
   bool consolidated_unchanged_ = false;
+  // True while index_ lists stored runs that the index file on disk does not.
+  bool index_dirty_ = false;
+  std::chrono::steady_clock::time_point last_index_rewrite_;
 
   std::set<std::string> final_runs_;
 

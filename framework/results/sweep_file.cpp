@@ -269,4 +269,16 @@ RunRecord read_run(const std::filesystem::path& file, const std::string& run_id)
   return record;
 }
 
+RunRecord read_run_group_at(const std::filesystem::path& file, const std::string& object) {
+  std::lock_guard lock(hdf5::hdf5_mutex());
+  hdf5::silence_automatic_error_printing();
+  if (!std::filesystem::exists(file)) throw InputError("file '" + file.string() + "' does not exist");
+  Handle handle = hdf5::open_file_read_only(file);
+  Handle group = hdf5::open_group(handle.get(), object);
+  RunRecord record = read_run_group(group.get());
+  group.close();
+  handle.close();
+  return record;
+}
+
 }  // namespace nclab
