@@ -32,8 +32,8 @@ ResultStore::ResultStore(std::filesystem::path file, SweepIndex index, durable::
   parts_ = file_;
   parts_ += ".parts";
   if (options_.queue_capacity == 0) options_.queue_capacity = 1;
+  submitted_.assign(index_.grid.size(), false);
   for (std::size_t r = 0; r < index_.grid.size(); ++r) {
-    row_of_[index_.grid[r].run_id] = r;
     if (is_final(index_.status[r])) final_runs_.insert(index_.grid[r].run_id);
   }
 }
@@ -56,7 +56,19 @@ ResultStore::~ResultStore() {
   }
 }
 
-void ResultStore::start_writer() { writer_ = std::thread([this] { run_writer(); }); }
+void ResultStore::start_writer(bool write_index) {
+  std::promise<void> index_written;
+  std::future<void> started = index_written.get_future();
+  writer_ = std::thread([this, write_index, promise = std::move(index_written)]() mutable {
+    run_writer(write_index, promise);
+  });
+  try {
+    started.get();
+  } catch (...) {
+    writer_.join();
+    throw;
+  }
+}
 
 void ResultStore::stop_writer(bool consolidate) {
   {
@@ -70,13 +82,15 @@ void ResultStore::stop_writer(bool consolidate) {
 
 void ResultStore::submit(RunRecord record) {
   validate_run_record(record);
-  const auto row = row_of_.find(record.run_id);
-  if (row == row_of_.end()) {
-    throw RuntimeFailure("run '" + record.run_id + "' is not in the grid of '" + file_.string() + "'");
+  // The grid is in run-index order (create() and resume() check it), so the run index is the row.
+  const std::size_t row = record.run_index;
+  if (row >= index_.grid.size()) {
+    throw RuntimeFailure("run '" + record.run_id + "' has run index " + std::to_string(row) + ", but the grid of '" +
+                         file_.string() + "' has " + std::to_string(index_.grid.size()) + " runs");
   }
-  if (index_.grid[row->second].run_index != record.run_index) {
-    throw RuntimeFailure("run '" + record.run_id + "' has run index " + std::to_string(record.run_index) +
-                         " but index " + std::to_string(index_.grid[row->second].run_index) + " in the grid");
+  if (index_.grid[row].run_id != record.run_id) {
+    throw RuntimeFailure("run '" + record.run_id + "' has run index " + std::to_string(row) + ", but the grid of '" +
+                         file_.string() + "' has run '" + index_.grid[row].run_id + "' there");
   }
   if (final_runs_.contains(record.run_id)) {
     throw RuntimeFailure("run '" + record.run_id + "' is already stored as final in '" + file_.string() +
@@ -85,9 +99,10 @@ void ResultStore::submit(RunRecord record) {
 
   std::unique_lock lock(mutex_);
   if (finished_ || closing_) throw RuntimeFailure("submit() after finish() on '" + file_.string() + "'");
-  if (!submitted_.insert(record.run_id).second) {
+  if (submitted_[row]) {
     throw RuntimeFailure("run '" + record.run_id + "' was submitted twice to '" + file_.string() + "'");
   }
+  submitted_[row] = true;
   queue_not_full_.wait(lock, [this] { return writer_error_ || queue_.size() < options_.queue_capacity; });
   if (writer_error_) std::rethrow_exception(writer_error_);
   // The writer may have drained the queue and stopped while this call waited for space.
@@ -107,8 +122,16 @@ void ResultStore::finish() {
   if (writer_error_) std::rethrow_exception(writer_error_);
 }
 
-void ResultStore::run_writer() {
+void ResultStore::run_writer(bool write_index, std::promise<void>& index_written) {
   hdf5::silence_automatic_error_printing();
+  try {
+    if (write_index) rewrite_index();
+  } catch (...) {
+    index_written.set_exception(std::current_exception());
+    return;
+  }
+  index_written.set_value();
+
   try {
     for (;;) {
       // Take every queued record, so that a writer that falls behind stores them as one batch.
@@ -179,7 +202,7 @@ void ResultStore::write_part_file(const RunRecord& record) {
   durable::fsync_file(temporary);
   durable::replace_file(temporary, part);
 
-  const std::size_t row = row_of_.at(record.run_id);
+  const std::size_t row = record.run_index;
   index_.status[row] = stored_status(record.status);
   index_.locations[row] = location;
 }

@@ -15,6 +15,7 @@
 #include <exception>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -83,8 +84,8 @@ class ResultStore {
   const std::filesystem::path& parts_folder() const { return parts_; }
 
   // Hands a record to the writer thread; blocks while the queue is full. Throws RuntimeFailure for a
-  // record that fails validate_run_record, is not in the grid, was already submitted in this session or
-  // is final in the file, and rethrows the writer thread's first error.
+  // record that fails validate_run_record, is not in the grid at its run index, was already submitted
+  // in this session or is final in the file, and rethrows the writer thread's first error.
   void submit(RunRecord record);
 
   // Stores every queued record, consolidates FILE (unless this session stored nothing into an already
@@ -95,9 +96,12 @@ class ResultStore {
   ResultStore(std::filesystem::path file, SweepIndex index, durable::FileLock lock, bool consolidated,
               StoreOptions options);
 
-  void start_writer();
+  // Starts the writer thread. With `write_index`, the writer first writes the index file, and this call
+  // waits for it and rethrows its error. Every HDF5 write then happens on the writer thread, so that
+  // its buffers stay in that thread's malloc arena instead of adding to the caller's.
+  void start_writer(bool write_index);
   void stop_writer(bool consolidate);
-  void run_writer();
+  void run_writer(bool write_index, std::promise<void>& index_written);
   void store_batch(const std::vector<RunRecord>& batch);
   void write_part_file(const RunRecord& record);
   void convert_to_index_form();
@@ -114,7 +118,6 @@ class ResultStore {
 
   // Owned by the writer thread once it runs; the constructor's thread before.
   SweepIndex index_;
-  std::map<std::string, std::size_t> row_of_;
   // True while FILE is still a consolidated file that this session has not changed.
   bool consolidated_unchanged_ = false;
   // True while index_ lists stored runs that the index file on disk does not.
@@ -127,7 +130,7 @@ class ResultStore {
   std::condition_variable queue_not_full_;
   std::condition_variable queue_not_empty_;
   std::deque<RunRecord> queue_;
-  std::set<std::string> submitted_;
+  std::vector<bool> submitted_;  // by grid row
   bool closing_ = false;
   bool consolidate_on_close_ = false;
   bool finished_ = false;

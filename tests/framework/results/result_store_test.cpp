@@ -247,7 +247,9 @@ TEST(ResultStore, ResumeRejectsDifferentRunId) {
   write_unfinished(file, 8, 2);
   auto grid = test::fixture_grid(8);
   grid[5].run_id = "ffffffffffffffff";
-  grid[5].settings[3].second = "0.75";  // lambda
+  std::map<std::string, std::string> changed = grid[5].settings.to_map();
+  changed["lambda"] = "0.75";
+  grid[5].settings = RunSettings(changed);
 
   const std::string message = input_error_message([&] { ResultStore::resume(file, test::fixture_metadata(), grid); });
   EXPECT_TRUE(contains(message, "differs")) << message;
