@@ -25,7 +25,7 @@ using Shape = std::vector<hsize_t>;
 // collections that contain variable-length strings until they are evicted or the file closes.
 enum class MetadataCache {
   standard,  // 1 MiB, growing to 4 MiB when the hit rate is low
-  small,     // 64 KiB, for files written once front to back, whose metadata is seldom read again
+  small,     // 128 KiB, for files written once front to back, whose metadata is seldom read again
 };
 
 // Files. Both use the "strong" close degree, so close() on the file handle really closes the file even
