@@ -13,7 +13,7 @@ constexpr std::size_t kChunkMaxBytes = 64 * 1024;
 constexpr unsigned kDeflateLevel = 4;
 constexpr unsigned kMaxCompactAttributes = 1000;
 // Size of HDF5's type-conversion buffer (and of its background buffer) in each H5Dread and H5Dwrite.
-// The library default is 1 MiB each; variable-length strings are converted in strips of this size.
+// The library default is 1 MiB each, and variable-length strings are converted in strips of this size.
 constexpr std::size_t kConversionBufferBytes = 64 * 1024;
 // Strings that write_string_rows converts and hands to HDF5 at once.
 constexpr std::size_t kStringsPerBlock = 1024;
@@ -21,8 +21,8 @@ constexpr std::size_t kStringsPerBlock = 1024;
 // address and object index) in the HDF5 1.8 format.
 constexpr std::size_t kStoredStringBytes = 16;
 // Limits of HDF5's free lists, in bytes: the library keeps freed blocks of each kind for reuse up to
-// these totals. The defaults (HDF5 1.10: up to 16 MiB of freed blocks, 1 MiB per size) kept the global
-// heap images of every index rewrite alive for the rest of a sweep.
+// these totals. With the defaults of HDF5 1.10.8 the freed blocks raised the peak RSS of a 1,000-run
+// sweep by about 0.6 MiB more than these limits do.
 constexpr int kFreeListGlobalBytes = 1 << 20;
 constexpr int kFreeListPerListBytes = 64 << 10;
 
