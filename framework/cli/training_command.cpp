@@ -37,7 +37,7 @@ std::vector<GridRun> grid_of(const std::vector<RunSpec>& runs) {
     row.point_id = run.point_id;
     row.fold = run.fold;
     row.seed = run.seed;
-    row.settings.assign(run.settings.begin(), run.settings.end());
+    row.settings = run.settings;  // shares the plan's pool of settings
     grid.push_back(std::move(row));
   }
   return grid;
@@ -99,7 +99,7 @@ int run_training_command(const std::string& command, const std::vector<std::stri
   configure_blas_single_threaded();
   log_message(LogLevel::info, "OpenBLAS single-threaded inside tasks: " + blas_configuration());
 
-  const SweepPlan plan = expand_grid(options, table);
+  SweepPlan plan = expand_grid(options, table);
   RunExecutor executor(options.get("data-dir"), options.flag("allow-unstable"));
   const std::size_t threads = effective_threads(static_cast<std::size_t>(std::stod(options.get("threads"))));
   const auto execute = [&](const RunSpec& run) { return executor.execute(run); };
@@ -110,11 +110,14 @@ int run_training_command(const std::string& command, const std::vector<std::stri
 
   std::unique_ptr<ResultStore> store;
   if (!options.get("out").empty()) store = open_store(options, plan.runs);
+  // The runs to train move out of the plan, so that the sweep keeps one copy of each RunSpec.
+  const std::size_t run_count = plan.runs.size();
   std::vector<RunSpec> todo;
-  for (const auto& run : plan.runs) {
-    if (!store || !store->final_runs().count(run.run_id)) todo.push_back(run);
+  for (auto& run : plan.runs) {
+    if (!store || !store->final_runs().count(run.run_id)) todo.push_back(std::move(run));
   }
-  log_message(LogLevel::info, std::to_string(plan.runs.size()) + " runs over " + std::to_string(plan.grid_points) +
+  plan.runs = std::vector<RunSpec>();
+  log_message(LogLevel::info, std::to_string(run_count) + " runs over " + std::to_string(plan.grid_points) +
                                   " grid points; " + std::to_string(todo.size()) + " to run on " +
                                   std::to_string(threads) + " threads");
 
@@ -128,7 +131,8 @@ int run_training_command(const std::string& command, const std::vector<std::stri
   RunSummaries summaries;
   std::mutex summaries_mutex;
   const auto sink = [&](RunRecord&& record) {
-    {
+    // Only `nclab train` prints the per-run summary.
+    if (!is_sweep) {
       std::lock_guard lock(summaries_mutex);
       summaries.push_back(summarize_run(record));
     }
@@ -142,7 +146,7 @@ int run_training_command(const std::string& command, const std::vector<std::stri
   }
 
   if (is_sweep) {
-    std::cout << plan.runs.size() << " runs: " << plan.runs.size() - todo.size() << " stored before, "
+    std::cout << run_count << " runs: " << run_count - todo.size() << " stored before, "
               << outcome.complete << " complete, " << outcome.diverged << " diverged, " << outcome.failed
               << " failed";
     if (outcome.not_started > 0) std::cout << ", " << outcome.not_started << " not started (--fail-fast)";

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -20,11 +21,18 @@ namespace nclab::hdf5 {
 
 using Shape = std::vector<hsize_t>;
 
+// Size of a file's metadata cache, which keeps object headers, B-tree nodes and the global heap
+// collections that contain variable-length strings until they are evicted or the file closes.
+enum class MetadataCache {
+  standard,  // 1 MiB, growing to 4 MiB when the hit rate is low
+  small,     // 128 KiB, for files written once front to back, whose metadata is seldom read again
+};
+
 // Files. Both use the "strong" close degree, so close() on the file handle really closes the file even
 // if an object inside it was left open by mistake.
-Handle create_file(const std::filesystem::path& path);  // truncates an existing file
+Handle create_file(const std::filesystem::path& path, MetadataCache cache = MetadataCache::standard);  // truncates
 Handle open_file_read_only(const std::filesystem::path& path);
-Handle open_file_read_write(const std::filesystem::path& path);
+Handle open_file_read_write(const std::filesystem::path& path, MetadataCache cache = MetadataCache::standard);
 
 // Groups and links. Names are relative to `location` and may contain '/'.
 Handle create_group(hid_t location, const std::string& name);
@@ -58,6 +66,12 @@ void write_uint64s(hid_t location, const std::string& name, std::span<const std:
 void write_strings(hid_t location, const std::string& name, const std::vector<std::string>& values,
                    const Shape& shape);
 void write_string_scalar(hid_t location, const std::string& name, const std::string& value);
+// Writes a string dataset of shape (rows) or (rows, columns), with the same layout as write_strings,
+// in blocks of about 1,000 strings: fill_row(r, values) sets the row's strings in `values` (one per
+// column, all empty on entry). nclab holds one block and HDF5 one chunk (at most 8,192 strings), so
+// memory does not grow with the number of rows.
+void write_string_rows(hid_t location, const std::string& name, const Shape& shape,
+                       const std::function<void(std::size_t row, std::vector<std::string>& values)>& fill_row);
 
 Shape dataset_shape(hid_t location, const std::string& name);
 std::vector<double> read_doubles(hid_t location, const std::string& name, Shape* shape = nullptr);
@@ -68,6 +82,8 @@ std::vector<double> read_matrix_row(hid_t location, const std::string& name, hsi
 std::vector<int> read_int32s(hid_t location, const std::string& name);
 std::vector<std::uint64_t> read_uint64s(hid_t location, const std::string& name);
 std::vector<std::string> read_strings(hid_t location, const std::string& name, Shape* shape = nullptr);
+// Reads rows [first, first + count) of a 1-D or 2-D string dataset, row after row.
+std::vector<std::string> read_string_rows(hid_t location, const std::string& name, hsize_t first, hsize_t count);
 std::string read_string_scalar(hid_t location, const std::string& name);
 
 }  // namespace nclab::hdf5

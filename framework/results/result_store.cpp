@@ -8,6 +8,7 @@
 
 #include "framework/core/error.hpp"
 #include "framework/results/hdf5_io.hpp"
+#include "framework/results/part_files.hpp"
 #include "framework/results/run_io.hpp"
 
 namespace nclab {
@@ -31,8 +32,8 @@ ResultStore::ResultStore(std::filesystem::path file, SweepIndex index, durable::
   parts_ = file_;
   parts_ += ".parts";
   if (options_.queue_capacity == 0) options_.queue_capacity = 1;
+  submitted_.assign(index_.grid.size(), false);
   for (std::size_t r = 0; r < index_.grid.size(); ++r) {
-    row_of_[index_.grid[r].run_id] = r;
     if (is_final(index_.status[r])) final_runs_.insert(index_.grid[r].run_id);
   }
 }
@@ -55,7 +56,19 @@ ResultStore::~ResultStore() {
   }
 }
 
-void ResultStore::start_writer() { writer_ = std::thread([this] { run_writer(); }); }
+void ResultStore::start_writer(bool write_index) {
+  std::promise<void> index_written;
+  std::future<void> started = index_written.get_future();
+  writer_ = std::thread([this, write_index, promise = std::move(index_written)]() mutable {
+    run_writer(write_index, promise);
+  });
+  try {
+    started.get();
+  } catch (...) {
+    writer_.join();
+    throw;
+  }
+}
 
 void ResultStore::stop_writer(bool consolidate) {
   {
@@ -69,13 +82,15 @@ void ResultStore::stop_writer(bool consolidate) {
 
 void ResultStore::submit(RunRecord record) {
   validate_run_record(record);
-  const auto row = row_of_.find(record.run_id);
-  if (row == row_of_.end()) {
-    throw RuntimeFailure("run '" + record.run_id + "' is not in the grid of '" + file_.string() + "'");
+  // The grid is in run-index order (create() and resume() check it), so the run index is the row.
+  const std::size_t row = record.run_index;
+  if (row >= index_.grid.size()) {
+    throw RuntimeFailure("run '" + record.run_id + "' has run index " + std::to_string(row) + ", but the grid of '" +
+                         file_.string() + "' has " + std::to_string(index_.grid.size()) + " runs");
   }
-  if (index_.grid[row->second].run_index != record.run_index) {
-    throw RuntimeFailure("run '" + record.run_id + "' has run index " + std::to_string(record.run_index) +
-                         " but index " + std::to_string(index_.grid[row->second].run_index) + " in the grid");
+  if (index_.grid[row].run_id != record.run_id) {
+    throw RuntimeFailure("run '" + record.run_id + "' has run index " + std::to_string(row) + ", but the grid of '" +
+                         file_.string() + "' has run '" + index_.grid[row].run_id + "' there");
   }
   if (final_runs_.contains(record.run_id)) {
     throw RuntimeFailure("run '" + record.run_id + "' is already stored as final in '" + file_.string() +
@@ -84,11 +99,14 @@ void ResultStore::submit(RunRecord record) {
 
   std::unique_lock lock(mutex_);
   if (finished_ || closing_) throw RuntimeFailure("submit() after finish() on '" + file_.string() + "'");
-  if (!submitted_.insert(record.run_id).second) {
+  if (submitted_[row]) {
     throw RuntimeFailure("run '" + record.run_id + "' was submitted twice to '" + file_.string() + "'");
   }
+  submitted_[row] = true;
   queue_not_full_.wait(lock, [this] { return writer_error_ || queue_.size() < options_.queue_capacity; });
   if (writer_error_) std::rethrow_exception(writer_error_);
+  // The writer may have drained the queue and stopped while this call waited for space.
+  if (closing_) throw RuntimeFailure("submit() after finish() on '" + file_.string() + "'");
   queue_.push_back(std::move(record));
   lock.unlock();
   queue_not_empty_.notify_one();
@@ -104,24 +122,45 @@ void ResultStore::finish() {
   if (writer_error_) std::rethrow_exception(writer_error_);
 }
 
-void ResultStore::run_writer() {
+void ResultStore::run_writer(bool write_index, std::promise<void>& index_written) {
   hdf5::silence_automatic_error_printing();
   try {
+    if (write_index) rewrite_index();
+  } catch (...) {
+    index_written.set_exception(std::current_exception());
+    return;
+  }
+  index_written.set_value();
+
+  try {
     for (;;) {
-      // Take every queued record, so that a writer that falls behind rewrites the index once per batch.
+      // Take every queued record, so that a writer that falls behind stores them as one batch.
       std::vector<RunRecord> batch;
+      bool closing = false;
       {
         std::unique_lock lock(mutex_);
-        queue_not_empty_.wait(lock, [this] { return closing_ || !queue_.empty(); });
-        if (queue_.empty()) break;
+        const auto has_work = [this] { return closing_ || !queue_.empty(); };
+        if (index_dirty_) {
+          // Wake up when the pending index rewrite is due, even if no record arrives.
+          queue_not_empty_.wait_until(lock, last_index_rewrite_ + options_.index_interval, has_work);
+        } else {
+          queue_not_empty_.wait(lock, has_work);
+        }
+        // submit() rejects records once closing_ is set, so this batch is the last one.
+        closing = closing_;
         while (!queue_.empty()) {
           batch.push_back(std::move(queue_.front()));
           queue_.pop_front();
         }
       }
       queue_not_full_.notify_all();
-      store_batch(batch);
+      if (!batch.empty()) store_batch(batch);
+      if (closing) break;
+      if (index_dirty_ && index_rewrite_due()) rewrite_index();
     }
+    // The index lists every stored run before consolidation starts, so a kill during consolidation
+    // leaves a complete index.
+    if (index_dirty_) rewrite_index();
     bool consolidate_now = false;
     {
       std::lock_guard lock(mutex_);
@@ -136,10 +175,13 @@ void ResultStore::run_writer() {
   queue_not_full_.notify_all();
 }
 
+// Writes each run's file, then rewrites the index if the last rewrite is index_interval old. Otherwise
+// the index lists these runs at a later rewrite, and until then resume() adopts their files.
 void ResultStore::store_batch(const std::vector<RunRecord>& batch) {
   if (consolidated_unchanged_) convert_to_index_form();
   for (const RunRecord& record : batch) write_part_file(record);
-  rewrite_index();
+  index_dirty_ = true;
+  if (index_rewrite_due()) rewrite_index();
   if (!options_.on_stored) return;
   for (const RunRecord& record : batch) options_.on_stored(record.run_id, stored_status(record.status));
 }
@@ -147,22 +189,22 @@ void ResultStore::store_batch(const std::vector<RunRecord>& batch) {
 // Writes the run into its own file under a temporary name, makes it durable, then gives it its name
 // and records its location for the next index.
 void ResultStore::write_part_file(const RunRecord& record) {
-  const std::string part_name = record.run_id + ".h5";
-  const std::filesystem::path part = parts_ / part_name;
+  const RunLocation location = part_file_location(file_, record.run_id);
+  const std::filesystem::path part = folder_ / location.file;
   std::filesystem::path temporary = part;
   temporary += ".tmp";
   {
     std::lock_guard lock(hdf5::hdf5_mutex());
     hdf5::Handle file = hdf5::create_file(temporary);
-    write_run_group(file.get(), "run", record);
+    write_run_group(file.get(), location.object, record);
     file.close();
   }
   durable::fsync_file(temporary);
   durable::replace_file(temporary, part);
 
-  const std::size_t row = row_of_.at(record.run_id);
+  const std::size_t row = record.run_index;
   index_.status[row] = stored_status(record.status);
-  index_.locations[row] = {parts_.filename().string() + "/" + part_name, "/run"};
+  index_.locations[row] = location;
 }
 
 // Turns a consolidated FILE that a resumed session is about to change into the index form: FILE gets
@@ -176,7 +218,14 @@ void ResultStore::convert_to_index_form() {
   index_.layout = kLayoutIndex;
   index_.finished_at.clear();
   consolidated_unchanged_ = false;
+  // resume() adopts per-run files only beside an index-form FILE, so FILE becomes one before the first
+  // run file of this session is written.
+  rewrite_index();
   log("resuming consolidated file '" + file_.string() + "': its runs are now linked from '" + base.string() + "'");
+}
+
+bool ResultStore::index_rewrite_due() const {
+  return std::chrono::steady_clock::now() - last_index_rewrite_ >= options_.index_interval;
 }
 
 void ResultStore::rewrite_index() {
@@ -184,6 +233,8 @@ void ResultStore::rewrite_index() {
   write_index_file(temporary, index_);
   durable::fsync_file(temporary);
   durable::replace_file(temporary, file_);
+  index_dirty_ = false;
+  last_index_rewrite_ = std::chrono::steady_clock::now();
 }
 
 void ResultStore::consolidate() {

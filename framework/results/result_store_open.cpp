@@ -11,17 +11,12 @@
 #include <system_error>
 
 #include "framework/core/error.hpp"
+#include "framework/results/part_files.hpp"
 #include "framework/results/result_store.hpp"
 
 namespace nclab {
 
 namespace {
-
-std::filesystem::path parts_folder_of(const std::filesystem::path& file) {
-  std::filesystem::path parts = file;
-  parts += ".parts";
-  return parts;
-}
 
 std::string quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
 
@@ -35,11 +30,17 @@ bool holds_run_files(const std::filesystem::path& parts) {
   return false;
 }
 
+// Checks that run ids are distinct and that row r has run index r, which lets the store find a
+// record's row from its run index.
 void check_grid(const std::vector<GridRun>& grid) {
   std::set<std::string> ids;
-  for (const GridRun& run : grid) {
-    if (!ids.insert(run.run_id).second) {
-      throw RuntimeFailure("the sweep grid lists run id '" + run.run_id + "' twice");
+  for (std::size_t r = 0; r < grid.size(); ++r) {
+    if (!ids.insert(grid[r].run_id).second) {
+      throw RuntimeFailure("the sweep grid lists run id '" + grid[r].run_id + "' twice");
+    }
+    if (grid[r].run_index != r) {
+      throw RuntimeFailure("the sweep grid lists run '" + grid[r].run_id + "' at row " + std::to_string(r) +
+                           " with run index " + std::to_string(grid[r].run_index) + "; rows must be in run-index order");
     }
   }
 }
@@ -134,7 +135,12 @@ void check_same_grid(const std::filesystem::path& file, const SweepIndex& stored
                      " runs but this sweep has " + std::to_string(grid.size()) + "." + fix);
   }
   for (std::size_t r = 0; r < grid.size(); ++r) {
-    if (stored.grid[r].run_id == grid[r].run_id) continue;
+    if (stored.grid[r].run_id == grid[r].run_id) {
+      if (stored.grid[r].run_index == r) continue;
+      throw InputError("cannot resume " + quoted(file) + ": its grid lists run '" + grid[r].run_id + "' at row " +
+                       std::to_string(r) + " with run index " + std::to_string(stored.grid[r].run_index) +
+                       ", so the file is damaged. Pass a new --out file to start a separate sweep.");
+    }
     throw InputError("cannot resume " + quoted(file) + ": its grid differs from this sweep's first at run index " +
                      std::to_string(r) + ", which is run '" + stored.grid[r].run_id + "' in the file but '" +
                      grid[r].run_id + "' now" + describe_settings_difference(stored.grid[r], grid[r]) + "." + fix);
@@ -158,11 +164,11 @@ std::unique_ptr<ResultStore> ResultStore::create(const std::filesystem::path& fi
   index.grid = std::move(grid);
 
   std::unique_ptr<ResultStore> store(new ResultStore(file, std::move(index), std::move(lock), false, std::move(options)));
-  // The new index replaces an overwritten FILE in one rename; only then are the old per-run files
-  // unreferenced and safe to delete.
-  store->rewrite_index();
+  // An overwritten sweep's per-run files go before the new index exists: a resume adopts per-run files
+  // that its index does not list, and must never adopt a run of the replaced sweep. A kill in between
+  // leaves the old FILE with missing run files, whose runs a resume of it would run again.
   clean_parts_folder(store->parts_, {}, store->options_.log);
-  store->start_writer();
+  store->start_writer(true);
   return store;
 }
 
@@ -194,26 +200,10 @@ std::unique_ptr<ResultStore> ResultStore::resume(const std::filesystem::path& fi
     throw;
   }
 
-  const std::filesystem::path folder = file.parent_path().empty() ? "." : file.parent_path();
   const bool consolidated = index.layout == kLayoutConsolidated;
+  // A consolidated FILE contains every run; per-run files beside it are leftovers of its consolidation.
   std::set<std::string> referenced;
-  if (!consolidated) {
-    // A run whose per-run file has gone missing (deleted by hand) runs again.
-    for (std::size_t r = 0; r < index.grid.size(); ++r) {
-      RunLocation& location = index.locations[r];
-      if (!location.stored()) continue;
-      if (std::filesystem::exists(folder / location.file)) {
-        referenced.insert(std::filesystem::path(location.file).filename().string());
-        continue;
-      }
-      if (options.log) {
-        options.log("run '" + index.grid[r].run_id + "' is listed in " + quoted(file) + " but its file " +
-                    quoted(folder / location.file) + " is missing; it will run again");
-      }
-      location = RunLocation{};
-      index.status[r] = StoredStatus::pending;
-    }
-  }
+  if (!consolidated) referenced = reconcile_part_files(file, index, options.log);
   // Temporary files of a killed session, and a consolidated file's leftover per-run files, go.
   clean_parts_folder(parts, referenced, options.log);
 
@@ -221,8 +211,7 @@ std::unique_ptr<ResultStore> ResultStore::resume(const std::filesystem::path& fi
   index.resume_command_lines.push_back(metadata.command_line);
 
   std::unique_ptr<ResultStore> store(new ResultStore(file, std::move(index), std::move(lock), consolidated, std::move(options)));
-  if (!consolidated) store->rewrite_index();
-  store->start_writer();
+  store->start_writer(!consolidated);
   return store;
 }
 

@@ -8,9 +8,9 @@
 #include <utility>
 #include <vector>
 
-#include "framework/results/run_record.hpp"
-
 #include "framework/core/log.hpp"
+#include "framework/core/run_settings.hpp"
+#include "framework/results/run_record.hpp"
 
 namespace nclab {
 
@@ -41,7 +41,7 @@ struct GridRun {
   std::string point_id;       // hash of the settings without seed and fold
   std::size_t fold = 0;
   std::uint64_t seed = 0;
-  std::vector<std::pair<std::string, std::string>> settings;  // (name, value) text, sorted by name
+  RunSettings settings;       // (name, value) text, sorted by name
 };
 
 // The status of a grid run in a results file. A run is pending until its record is stored.

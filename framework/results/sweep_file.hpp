@@ -58,4 +58,9 @@ void write_consolidated_file(const std::filesystem::path& target, const SweepInd
 // or the run is missing.
 RunRecord read_run(const std::filesystem::path& file, const std::string& run_id);
 
+// Reads the run group at path `object` of an HDF5 file, such as "/run" of a per-run file. Throws
+// InputError when the file is missing, Hdf5Error when it is not an HDF5 file or the group is missing
+// or damaged.
+RunRecord read_run_group_at(const std::filesystem::path& file, const std::string& object);
+
 }  // namespace nclab

@@ -1,6 +1,7 @@
 #include "framework/sweep/plan.hpp"
 
 #include <cstdio>
+#include <memory>
 #include <set>
 
 #include "framework/cli/value_list.hpp"
@@ -70,13 +71,22 @@ std::vector<std::size_t> chosen_folds(const ParsedOptions& options, std::size_t 
 
 }  // namespace
 
-std::string settings_hash(const std::map<std::string, std::string>& settings) {
+namespace {
+
+template <typename Settings>
+std::string hash_settings(const Settings& settings) {
   std::string text;
   for (const auto& [name, value] : settings) text += name + "=" + value + "\n";
   char buffer[17];
   std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash_string(text)));
   return buffer;
 }
+
+}  // namespace
+
+std::string settings_hash(const std::map<std::string, std::string>& settings) { return hash_settings(settings); }
+
+std::string settings_hash(const RunSettings& settings) { return hash_settings(settings); }
 
 SweepPlan expand_grid(const ParsedOptions& options, const std::vector<OptionSpec>& table) {
   if (options.get("data").empty()) {
@@ -95,6 +105,8 @@ SweepPlan expand_grid(const ParsedOptions& options, const std::vector<OptionSpec
   expand_from(0, settings_specs, options, current, points);
 
   SweepPlan plan;
+  // Every run's settings go into one pool, so that a value that many runs share is stored once.
+  const auto pool = std::make_shared<SettingPool>();
   std::set<std::string> seen_runs;
   std::set<std::string> seen_points;
   for (auto& settings : points) {
@@ -107,15 +119,16 @@ SweepPlan expand_grid(const ParsedOptions& options, const std::vector<OptionSpec
     const auto folds = static_cast<std::size_t>(parse_number("folds", settings.at("folds")));
     std::vector<std::size_t> fold_list = folds > 0 ? chosen_folds(options, folds) : std::vector<std::size_t>{0};
     for (std::size_t fold : fold_list) {
+      std::map<std::string, std::string> run_settings = settings;
+      run_settings["seed"] = seed_text;
+      if (folds > 0) run_settings["fold"] = std::to_string(fold);
       RunSpec run;
-      run.settings = settings;
-      run.settings["seed"] = seed_text;
-      if (folds > 0) run.settings["fold"] = std::to_string(fold);
+      run.run_id = settings_hash(run_settings);
+      if (!seen_runs.insert(run.run_id).second) continue;  // a value listed twice runs once
+      run.settings = RunSettings(pool, run_settings);
       run.fold = fold;
       run.seed = static_cast<std::uint64_t>(parse_number("seeds", seed_text));
       run.point_id = point_id;
-      run.run_id = settings_hash(run.settings);
-      if (!seen_runs.insert(run.run_id).second) continue;  // a value listed twice runs once
       seen_points.insert(point_id);
       run.index = plan.runs.size();
       plan.runs.push_back(std::move(run));

@@ -14,6 +14,7 @@
 
 #include "framework/cli/command_line.hpp"
 #include "framework/cli/option_table.hpp"
+#include "framework/core/run_settings.hpp"
 
 namespace nclab {
 
@@ -21,7 +22,7 @@ struct RunSpec {
   std::size_t index = 0;  // position in the grid
   std::string run_id;     // 16 hex digits
   std::string point_id;   // 16 hex digits, settings without seed and fold
-  std::map<std::string, std::string> settings;  // every applicable run setting, one value each
+  RunSettings settings;   // every applicable run setting, one value each; shares the plan's pool
   std::size_t fold = 0;  // meaningful when settings has "fold"
   std::uint64_t seed = 1;
 };
@@ -35,5 +36,6 @@ SweepPlan expand_grid(const ParsedOptions& options, const std::vector<OptionSpec
 
 // 16 lowercase hex digits of a 64-bit FNV-1a hash over "name=value\n" lines in name order.
 std::string settings_hash(const std::map<std::string, std::string>& settings);
+std::string settings_hash(const RunSettings& settings);
 
 }  // namespace nclab

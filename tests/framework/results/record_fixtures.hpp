@@ -123,7 +123,7 @@ inline RunRecord fixture_record(const GridRun& run, const FixtureShape& shape = 
   record.point_id = run.point_id;
   record.fold = run.fold;
   record.seed = run.seed;
-  record.settings = run.settings;
+  record.settings.assign(run.settings.begin(), run.settings.end());
   record.status = status;
   record.epochs_completed = e;
   record.coefficient_lambda = 0.5;

@@ -247,7 +247,9 @@ TEST(ResultStore, ResumeRejectsDifferentRunId) {
   write_unfinished(file, 8, 2);
   auto grid = test::fixture_grid(8);
   grid[5].run_id = "ffffffffffffffff";
-  grid[5].settings[3].second = "0.75";  // lambda
+  std::map<std::string, std::string> changed = grid[5].settings.to_map();
+  changed["lambda"] = "0.75";
+  grid[5].settings = RunSettings(changed);
 
   const std::string message = input_error_message([&] { ResultStore::resume(file, test::fixture_metadata(), grid); });
   EXPECT_TRUE(contains(message, "differs")) << message;
@@ -465,6 +467,93 @@ TEST(ResultStore, ConcurrentSubmitsAreAllStored) {
   for (std::size_t r = 0; r < grid.size(); ++r) {
     test::expect_same_record(test::fixture_record(grid[r]), read_run(folder / "results.h5", grid[r].run_id));
   }
+}
+
+TEST(ResultStore, IndexRewriteWaitsForInterval) {
+  TemporaryFolder folder;
+  const auto file = folder / "results.h5";
+  const auto grid = test::fixture_grid(4);
+  std::atomic<int> stored = 0;
+  StoreOptions options;
+  options.index_interval = std::chrono::hours(1);
+  options.on_stored = [&](const std::string&, StoredStatus) { ++stored; };
+  {
+    auto store = ResultStore::create(file, test::fixture_metadata(), grid, options);
+    store->submit(test::fixture_record(grid[0]));
+    store->submit(test::fixture_record(grid[1]));
+    for (int wait = 0; wait < 3000 && stored.load() < 2; ++wait) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_EQ(stored.load(), 2);
+
+    // Both runs are durable in their own files, but the index written at creation is still the last.
+    EXPECT_TRUE(std::filesystem::exists(folder / "results.h5.parts" / (grid[0].run_id + ".h5")));
+    const SweepIndex before = read_sweep_index(file);
+    EXPECT_EQ(before.status[0], StoredStatus::pending);
+    EXPECT_EQ(before.status[1], StoredStatus::pending);
+  }
+  // Closing the store without finish() rewrites the index once more.
+  const SweepIndex after = read_sweep_index(file);
+  EXPECT_EQ(after.layout, kLayoutIndex);
+  EXPECT_EQ(after.status[0], StoredStatus::complete);
+  EXPECT_EQ(after.status[1], StoredStatus::complete);
+  EXPECT_EQ(after.status[2], StoredStatus::pending);
+}
+
+TEST(ResultStore, ZeroIntervalListsRunBeforeOnStored) {
+  TemporaryFolder folder;
+  const auto file = folder / "results.h5";
+  const auto grid = test::fixture_grid(3);
+  std::vector<StoredStatus> listed;
+  StoreOptions options;
+  options.index_interval = std::chrono::milliseconds(0);
+  options.queue_capacity = 1;
+  options.on_stored = [&](const std::string& run_id, StoredStatus) {
+    const SweepIndex index = read_sweep_index(file);
+    for (std::size_t r = 0; r < index.grid.size(); ++r) {
+      if (index.grid[r].run_id == run_id) listed.push_back(index.status[r]);
+    }
+  };
+  auto store = ResultStore::create(file, test::fixture_metadata(), grid, options);
+  for (const GridRun& run : grid) store->submit(test::fixture_record(run));
+  store->finish();
+  EXPECT_EQ(listed, std::vector<StoredStatus>(3, StoredStatus::complete));
+}
+
+// A failed run that ran again and was durable in its file, but killed before the index listed the new
+// record: the resume takes the newer record from the file. Copying FILE and FILE.parts/ inside
+// on_stored takes the state that a kill at that moment would leave.
+TEST(ResultStore, ResumeAdoptsNewerRecordOfFailedRun) {
+  TemporaryFolder folder;
+  const auto file = folder / "results.h5";
+  const auto snapshot = folder / "snapshot";
+  const auto grid = test::fixture_grid(3);
+  {
+    auto store = ResultStore::create(file, test::fixture_metadata(), grid);
+    store->submit(test::fixture_record(grid[0]));
+    store->submit(test::fixture_record(grid[1], {}, RunStatus::failed));
+  }
+  {
+    StoreOptions options;
+    options.index_interval = std::chrono::hours(1);
+    options.on_stored = [&](const std::string&, StoredStatus) {
+      std::filesystem::create_directory(snapshot);
+      std::filesystem::copy(file, snapshot / "results.h5");
+      std::filesystem::copy(folder / "results.h5.parts", snapshot / "results.h5.parts");
+    };
+    auto store = ResultStore::resume(file, test::fixture_metadata(), grid, options);
+    store->submit(test::fixture_record(grid[1]));
+  }
+  EXPECT_EQ(read_sweep_index(snapshot / "results.h5").status[1], StoredStatus::failed);
+
+  std::vector<std::string> messages;
+  StoreOptions options;
+  options.log = [&](const std::string& message) { messages.push_back(message); };
+  auto store = ResultStore::resume(snapshot / "results.h5", test::fixture_metadata(), grid, options);
+  EXPECT_EQ(store->final_runs(), (std::set<std::string>{grid[0].run_id, grid[1].run_id}));
+  ASSERT_FALSE(messages.empty());
+  EXPECT_TRUE(contains(messages[0], "adopted 1 runs")) << messages[0];
+  store->submit(test::fixture_record(grid[2]));
+  store->finish();
+  test::expect_same_record(test::fixture_record(grid[1]), read_run(snapshot / "results.h5", grid[1].run_id));
 }
 
 TEST(ResultStore, EmptyGridGivesValidFile) {
