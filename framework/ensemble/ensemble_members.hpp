@@ -22,8 +22,9 @@ class EnsembleMembers {
   // Takes the members, which must share their input and output sizes, and allocates every buffer for
   // steps of up to `batch_capacity` patterns, so that steps allocate nothing. Members run in parallel in
   // a step of N patterns when N x (parameters of member 0) is at least `parallel_member_work`.
-  // With `use_lanes`, plain SGD (momentum 0), a batch capacity of 1 and dense members of one layout,
-  // the steps and the whole-ensemble evaluations run on MemberLanes instead of the members one by one.
+  // With `use_lanes`, plain SGD (momentum 0), a batch capacity of 1 and at least two dense members of
+  // one layout, the steps and the whole-ensemble evaluations run on MemberLanes instead of the members
+  // one by one.
   EnsembleMembers(std::vector<std::unique_ptr<Model>> models, std::size_t batch_capacity, double learning_rate,
                   double momentum, std::size_t parallel_member_work, bool use_lanes = false);
 

@@ -295,10 +295,12 @@ TEST(MemberLanes, ChangesThroughMemberReachTheLanes) {
   EXPECT_NE(lanes.step_output(1)(0, 0), 0.5);
 }
 
-TEST(MemberLanes, NotUsedWithMomentum) {
+TEST(MemberLanes, NotUsedWithMomentumMiniBatchesOrOneMember) {
   const NetworkCase network = network_cases()[0];
-  EnsembleMembers members(make_members(network, 4, 11), 1, 0.2, 0.9, SIZE_MAX, true);
-  EXPECT_FALSE(members.uses_lanes());
+  EXPECT_FALSE(EnsembleMembers(make_members(network, 4, 11), 1, 0.2, 0.9, SIZE_MAX, true).uses_lanes());
+  EXPECT_FALSE(EnsembleMembers(make_members(network, 4, 11), 8, 0.2, 0.0, SIZE_MAX, true).uses_lanes());
+  EXPECT_FALSE(EnsembleMembers(make_members(network, 1, 11), 1, 0.2, 0.0, SIZE_MAX, true).uses_lanes());
+  EXPECT_TRUE(EnsembleMembers(make_members(network, 2, 11), 1, 0.2, 0.0, SIZE_MAX, true).uses_lanes());
 }
 
 TrainingConfig online_config(Method method) {
