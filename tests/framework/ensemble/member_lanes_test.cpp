@@ -353,6 +353,45 @@ TEST(MemberLanes, TrainerResultsMatchMemberByMember) {
   }
 }
 
+// Regression with identity outputs, and the 4-layer autoencoder reconstructing its inputs, with early
+// stopping (validation evaluations and the restore of the best parameters through member()).
+TEST(MemberLanes, RegressionAndAutoencoderMatchMemberByMember) {
+  PreparedData regression = testing::make_regression_data(90, 30, 5, 1, 63);
+  TrainingConfig config = online_config(Method::ncl);
+  config.output_activation = Activation::identity;
+  config.validation_fraction = 0.2;
+  config.patience = 2;
+  config.epochs = 10;
+  PreparedData autoencoder = testing::make_regression_data(80, 20, 6, 1, 64);
+  autoencoder.train_targets = autoencoder.train_inputs;
+  autoencoder.test_targets = autoencoder.test_inputs;
+  TrainingConfig coder = online_config(Method::ncl_exact);
+  coder.gamma = 0.3;
+  coder.model = "autoencoder";
+  coder.model_options = {{"hidden", 5}, {"code", 2}};
+  coder.output_activation = Activation::identity;
+  coder.learning_rate = 0.05;
+  for (const auto& [run, data] : {std::pair{config, &regression}, std::pair{coder, &autoencoder}}) {
+    SCOPED_TRACE(run.model);
+    const RunRecord plain = train_with_lanes(run, *data, false);
+    const RunRecord lanes = train_with_lanes(run, *data, true);
+    ASSERT_EQ(plain.status, RunStatus::complete);
+    ASSERT_EQ(lanes.status, RunStatus::complete);
+    ASSERT_EQ(lanes.epochs_completed, plain.epochs_completed);
+    for (std::size_t epoch = 0; epoch < plain.epochs_completed; ++epoch) {
+      for (std::size_t column = 0; column <= run.members; ++column) {
+        EXPECT_NEAR(lanes.metrics.train_mse(epoch, column), plain.metrics.train_mse(epoch, column), 1e-10);
+        EXPECT_NEAR(lanes.metrics.test_mse(epoch, column), plain.metrics.test_mse(epoch, column), 1e-10);
+      }
+    }
+    for (std::size_t i = 0; i < run.members; ++i) {
+      const auto& a = plain.final_parameters[i].parameters;
+      const auto& b = lanes.final_parameters[i].parameters;
+      for (std::size_t p = 0; p < a.size(); ++p) EXPECT_NEAR(b[p], a[p], 1e-10);
+    }
+  }
+}
+
 // Momentum, mini-batches and sequential training never use the lanes, so the option changes no bit.
 TEST(MemberLanes, OtherSettingsKeepTheMemberByMemberPath) {
   const PreparedData data = testing::make_classification_data(80, 30, 5, 2, 62);
