@@ -67,6 +67,17 @@ void check_output_path(const std::filesystem::path& file, bool overwrite) {
                      " already exists. Pass --resume to continue that sweep, --overwrite to replace it, or choose "
                      "another --out path.");
   }
+  if (std::filesystem::exists(file)) {
+    // --overwrite replaces results, never anything else: `--out data.csv --overwrite` once replaced the
+    // training data with a results file.
+    try {
+      read_sweep_index(file);
+    } catch (const InputError&) {
+      throw InputError("--overwrite refuses to replace " + quoted(file) +
+                       ": it is not an nclab results file, and --overwrite replaces only files that nclab wrote. "
+                       "Choose another --out path, or remove the file yourself if it is a damaged results file.");
+    }
+  }
   const std::filesystem::path parts = parts_folder_of(file);
   if (std::filesystem::exists(parts) && !std::filesystem::is_directory(parts)) {
     throw InputError("cannot create results file " + quoted(file) + ": " + quoted(parts) +

@@ -162,6 +162,24 @@ TEST(ResultStore, OverwriteReplacesFileAndRunFiles) {
   EXPECT_EQ(index.status[0], StoredStatus::pending);
 }
 
+TEST(ResultStore, OverwriteRefusesFileThatIsNotResults) {
+  TemporaryFolder folder;
+  const auto file = folder / "data.csv";
+  {
+    std::ofstream out(file);
+    out << "a,b,label\n1,2,0\n3,4,1\n";
+  }
+  const std::string before = read_bytes(file);
+  StoreOptions options;
+  options.overwrite = true;
+  const std::string message = input_error_message(
+      [&] { ResultStore::create(file, test::fixture_metadata(), test::fixture_grid(2), options); });
+  EXPECT_TRUE(contains(message, "not an nclab results file")) << message;
+  EXPECT_TRUE(contains(message, file.string())) << message;
+  EXPECT_EQ(read_bytes(file), before);
+  EXPECT_FALSE(std::filesystem::exists(folder / "data.csv.parts"));
+}
+
 TEST(ResultStore, CreateRejectsMissingFolder) {
   TemporaryFolder folder;
   const auto file = folder / "no-such-folder" / "results.h5";
