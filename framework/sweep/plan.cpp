@@ -1,5 +1,6 @@
 #include "framework/sweep/plan.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <set>
@@ -69,6 +70,42 @@ std::vector<std::size_t> chosen_folds(const ParsedOptions& options, std::size_t 
   return chosen;
 }
 
+// The most runs one sweep plans. Planning keeps every run's settings in memory (about 2 KiB per grid
+// point while the grid expands), so a grid of 10^9 runs would exhaust memory before it reported
+// anything; 500,000 runs of 0.05 s each would already train for a week on one core.
+constexpr double kMaxRuns = 500000;
+
+// Raises InputError when the lists given multiply to more than kMaxRuns runs, before the grid is
+// expanded. Options that do not apply to some combinations count fully, so this is an upper bound.
+void check_run_count(const std::vector<const OptionSpec*>& settings_specs, const ParsedOptions& options) {
+  double runs = 1;
+  std::string factors;
+  for (const OptionSpec* spec : settings_specs) {
+    const std::string& text = options.get(spec->name);
+    if (text.empty()) continue;
+    const std::size_t count = option_values(*spec, text).size();
+    if (count < 2) continue;
+    runs *= static_cast<double>(count);
+    factors += (factors.empty() ? "" : " x ") + std::to_string(count) + " --" + spec->name + " values";
+  }
+  const std::string& folds_text = options.get("folds");
+  const auto folds_spec = std::find_if(settings_specs.begin(), settings_specs.end(),
+                                       [](const OptionSpec* spec) { return spec->name == "folds"; });
+  if (options.get("fold").empty() && !folds_text.empty() && folds_spec != settings_specs.end()) {
+    double folds = 0;
+    for (const auto& value : option_values(**folds_spec, folds_text)) folds = std::max(folds, parse_number("folds", value));
+    if (folds > 1) {
+      runs *= folds;
+      factors += (factors.empty() ? "" : " x ") + std::to_string(static_cast<long long>(folds)) + " folds";
+    }
+  }
+  if (runs > kMaxRuns) {
+    throw InputError("the sweep would plan up to " + std::to_string(static_cast<long long>(runs)) + " runs (" +
+                     factors + "), more than the limit of 500000 runs per sweep. Use fewer values, or split the " +
+                     "grid into several sweeps with their own --out files");
+  }
+}
+
 }  // namespace
 
 namespace {
@@ -99,6 +136,8 @@ SweepPlan expand_grid(const ParsedOptions& options, const std::vector<OptionSpec
   if (!options.get("fold").empty() && options.get("folds") == "0") {
     throw InputError("--fold selects folds of a cross-validation: give --folds K as well");
   }
+
+  check_run_count(settings_specs, options);
 
   std::vector<std::map<std::string, std::string>> points;
   std::map<std::string, std::string> current;

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <string>
 
 #include "framework/core/error.hpp"
 #include "framework/sweep/plan.hpp"
@@ -71,6 +72,23 @@ TEST(ExpandGrid, RunIdsAreStableHashesOfSettings) {
   EXPECT_EQ(a.runs[1].run_id, b.runs[0].run_id);
   EXPECT_EQ(a.runs[1].run_id.size(), 16u);
   EXPECT_EQ(a.runs[1].run_id, settings_hash(a.runs[1].settings));
+}
+
+TEST(ExpandGrid, HugeGridIsRejectedBeforeExpanding) {
+  // 10,001 x 100,000 x 100 = about 10^11 runs: the error must come before any run is planned.
+  try {
+    plan_for({"--data", "builtin:sine", "--method", "ncl", "--lambda", "0:1:0.0001", "--seeds", "0:99999", "--folds",
+              "100"});
+    FAIL() << "expected InputError";
+  } catch (const InputError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("10001 --lambda values x 100000 --seeds values x 100 folds"), std::string::npos) << message;
+    EXPECT_NE(message.find("500000"), std::string::npos) << message;
+  }
+  // A large grid under the limit still plans: 1,000 lambda values x 100 seeds.
+  EXPECT_EQ(plan_for({"--data", "builtin:sine", "--method", "ncl", "--lambda", "0:0.999:0.001", "--seeds", "0:99"})
+                .runs.size(),
+            100000u);
 }
 
 TEST(ExpandGrid, MissingDataIsAnError) {
