@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -297,6 +298,12 @@ ParsedOptions parse_training_options(const std::string& command, const std::vect
   }
   if (variables.count("config")) {
     const std::string path = variables["config"].as<std::string>();
+    // An ifstream opens a folder without error and reads nothing from it, which silently ran with no
+    // config at all.
+    if (std::filesystem::is_directory(path)) {
+      throw InputError("--config '" + path + "' is a folder: give the path of an INI file, e.g. --config " +
+                       (std::filesystem::path(path) / "sweep.ini").string());
+    }
     std::ifstream file(path);
     if (!file) {
       throw InputError("cannot read the config file '" + path + "' given by --config: check the path");

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "framework/cli/command_line.hpp"
@@ -154,6 +155,15 @@ TEST(ParseOptions, ConfigSectionHeaderIsRejected) {
     EXPECT_EQ(message.find("train.lambda"), std::string::npos) << message;
     std::remove(path.c_str());
   }
+}
+
+TEST(ParseOptions, ConfigFolderIsRejected) {
+  const std::string folder = ::testing::TempDir() + "/nclab_config_folder";
+  std::filesystem::create_directories(folder);
+  const std::string message = error_of({"--config", folder, "--data", "builtin:sine"});
+  EXPECT_NE(message.find("--config '" + folder + "' is a folder"), std::string::npos) << message;
+  EXPECT_NE(message.find("INI file"), std::string::npos) << message;
+  std::filesystem::remove(folder);
 }
 
 TEST(ParseOptions, ConfigCommentMayHoldBrackets) {
