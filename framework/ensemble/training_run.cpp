@@ -99,6 +99,13 @@ void TrainingRun::check_data() const {
     throw InputError("--loss ce (cross-entropy) is invalid for a regression dataset: use --loss se (squared error)");
   }
   if (!classification_) return;
+  if (outputs < 2) {
+    // One class gives one softmax output, which is 1 whatever the weights: there is nothing to learn.
+    const std::string name = data_.label_names.empty() ? "" : " ('" + data_.label_names.front() + "')";
+    throw InputError("the target holds a single class" + name +
+                     ", but classification needs at least 2 classes. Choose another column with --target, or "
+                     "pass --task regression if the column holds numbers to fit");
+  }
 
   const auto check_labels = [&](const std::vector<int>& labels, std::size_t expected, const char* part) {
     if (labels.size() != expected) {

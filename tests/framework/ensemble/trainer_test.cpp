@@ -336,6 +336,20 @@ TEST(Trainer, EmptyTestPartGivesNanTestMetrics) {
   EXPECT_TRUE(std::isfinite(record.metrics.train_loss(0, 0)));
 }
 
+// One class gives one softmax output that is 1 for every weight, so training cannot learn anything.
+TEST(Trainer, SingleClassIsRejected) {
+  const PreparedData one_class = testing::make_classification_data(30, 10, 3, 1, 23);
+  ASSERT_EQ(one_class.train_targets.cols(), 1u);
+  try {
+    train(small_config(Method::ncl, 0.5), one_class);
+    FAIL() << "expected InputError";
+  } catch (const InputError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("single class"), std::string::npos) << message;
+    EXPECT_NE(message.find("--target"), std::string::npos) << message;
+  }
+}
+
 TEST(Trainer, InvalidInputsAreRejected) {
   TrainingConfig config = small_config(Method::ncl, 1.5);
   EXPECT_THROW(train(config, regression_data()), InputError);
