@@ -128,8 +128,8 @@ std::vector<OptionSpec> training_options() {
              "whether the first line of a data file is a header; auto: a text row above numbers", data),
       choice("format", "auto", {"auto", "csv", "whitespace"},
              "data file format; auto: comma separated for .csv files or lines with commas", data),
-      integer("folds", "0", 0, 1000, "folds", "stratified k-fold cross-validation; 0 uses --test-fraction or the "
-                                              "dataset's own split", data),
+      integer("folds", "0", 0, 1000, "folds", "stratified k-fold cross-validation with 2 or more folds; 0 uses "
+                                              "--test-fraction or the dataset's own split", data),
       text("fold", "", "run only these folds (0-based list, e.g. 0,3); default: every fold", data, false),
       number("test-fraction", "0", 0, 0.99, "fraction", "holdout test part when --folds is 0", data),
       only_when(integer("horizon", "6", 1, 1000, "steps", "builtin:mackey-glass prediction horizon", data),
@@ -181,7 +181,7 @@ std::vector<OptionSpec> training_options() {
              training),
       integer("members", "1", 1, 10000, "networks", "ensemble size M", training),
       integer("batch", "1", 1, 1e9, "patterns", "patterns per update; 1 is online training", training),
-      number("learning-rate", "0.1", 0, kInf, "", "SGD step size", training),
+      number("learning-rate", "0.1", 0, kInf, "", "SGD step size, above 0", training),
       number("momentum", "0", 0, 0.999999, "", "SGD momentum", training),
       integer("epochs", "100", 1, 1e9, "epochs", "training epochs (per member in sequential mode)", training),
       number("init-range", "0.5", 0, kInf, "", "initial parameters drawn from U(-a, a)", training),
