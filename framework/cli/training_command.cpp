@@ -5,9 +5,15 @@
 #include <csignal>
 #include <cstring>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <sstream>
 #include <unistd.h>
 
 #include "framework/cli/command_line.hpp"
@@ -16,6 +22,7 @@
 #include "framework/core/blas_setup.hpp"
 #include "framework/core/error.hpp"
 #include "framework/core/log.hpp"
+#include "framework/core/rng.hpp"
 #include "framework/distributed/sweep_ranks.hpp"
 #include "framework/model/registry.hpp"
 #include "framework/results/result_store.hpp"
@@ -43,12 +50,40 @@ std::vector<GridRun> grid_of(const std::vector<RunSpec>& runs) {
   return grid;
 }
 
+// "PATH hash" lines for the data files that `runs` read (see SweepMetadata::data_checksums), with
+// relative paths resolved against --data-dir as the run executor resolves them. Built-in datasets and
+// files that cannot be read are left out; the runs report those themselves.
+std::string data_checksums(const ParsedOptions& options, const std::vector<RunSpec>& runs) {
+  const std::string data_dir = options.get("data-dir");
+  std::set<std::string> paths;
+  for (const RunSpec& run : runs) {
+    for (const char* name : {"data", "test-data"}) {
+      if (!run.settings.contains(name)) continue;
+      const std::string& spec = run.settings.at(name);
+      if (spec.empty() || spec.rfind("builtin:", 0) == 0) continue;
+      const std::filesystem::path path(spec);
+      paths.insert(data_dir.empty() || path.is_absolute() ? spec : (std::filesystem::path(data_dir) / path).string());
+    }
+  }
+  std::ostringstream lines;
+  for (const std::string& path : paths) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) continue;
+    const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    char hash[17];
+    std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(hash_string(bytes)));
+    lines << std::quoted(path) << ' ' << hash << '\n';
+  }
+  return lines.str();
+}
+
 std::unique_ptr<ResultStore> open_store(const ParsedOptions& options, const std::vector<RunSpec>& runs) {
   const std::string out = options.get("out");
   StoreOptions store_options;
   store_options.overwrite = options.flag("overwrite");
   store_options.log = [](const std::string& message) { log_message(LogLevel::info, message); };
   SweepMetadata metadata = make_sweep_metadata(options.command_line, options.config_text);
+  metadata.data_checksums = data_checksums(options, runs);
   if (options.flag("resume")) {
     return ResultStore::resume(out, metadata, grid_of(runs), store_options);
   }

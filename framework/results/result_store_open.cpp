@@ -6,8 +6,10 @@
 #include <cerrno>
 #include <cstring>
 #include <functional>
+#include <iomanip>
 #include <map>
 #include <set>
+#include <sstream>
 #include <system_error>
 
 #include "framework/core/error.hpp"
@@ -42,6 +44,26 @@ void check_grid(const std::vector<GridRun>& grid) {
       throw RuntimeFailure("the sweep grid lists run '" + grid[r].run_id + "' at row " + std::to_string(r) +
                            " with run index " + std::to_string(grid[r].run_index) + "; rows must be in run-index order");
     }
+  }
+}
+
+// Raises InputError when a data file that the stored sweep read has other contents now: the runs still
+// to train would otherwise use other data than the stored ones. Files from before data checksums were
+// stored (empty `stored`) are not checked.
+void check_same_data(const std::filesystem::path& file, const std::string& stored, const std::string& current) {
+  if (stored.empty() || stored == current) return;
+  std::map<std::string, std::string> now;
+  std::istringstream current_lines(current);
+  for (std::string path, hash; current_lines >> std::quoted(path) >> hash;) now[path] = hash;
+  std::istringstream stored_lines(stored);
+  for (std::string path, hash; stored_lines >> std::quoted(path) >> hash;) {
+    const auto found = now.find(path);
+    if (found != now.end() && found->second == hash) continue;
+    throw InputError("cannot resume " + quoted(file) + ": data file '" + path + "' " +
+                     (found == now.end() ? "is no longer read by this grid or is missing"
+                                         : "has changed since the sweep started (checksum " + hash + ", now " +
+                                               found->second + ")") +
+                     ". Resume with the original data, or start a new sweep (another --out, or --overwrite)");
   }
 }
 
@@ -202,6 +224,7 @@ std::unique_ptr<ResultStore> ResultStore::resume(const std::filesystem::path& fi
   try {
     index = read_sweep_index(file);
     check_same_grid(file, index, grid);
+    check_same_data(file, index.metadata.data_checksums, metadata.data_checksums);
   } catch (...) {
     // A rejected resume leaves no FILE.parts/ beside a file that had none (a consolidated file).
     if (!parts_existed) {

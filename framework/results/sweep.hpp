@@ -23,6 +23,9 @@ struct SweepMetadata {
   std::string hdf5_version;     // the HDF5 library in use, e.g. hdf5_library_version()
   std::string openblas_config;  // openblas_get_config()
   std::string host;             // host name of the machine that ran the sweep
+  // One line "PATH hash" per data file that the grid reads (FNV-1a of its bytes, 16 hex digits), so that
+  // a resume can tell when a data file changed. Empty in files written before this field existed.
+  std::string data_checksums;
 };
 
 // Fills every SweepMetadata field that the process can find out itself (versions, OpenBLAS

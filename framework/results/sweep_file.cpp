@@ -29,6 +29,7 @@ void write_root_attributes(hid_t file, const SweepIndex& index) {
   hdf5::write_string_attribute(file, "git_commit", index.metadata.git_commit);
   hdf5::write_string_attribute(file, "hdf5_version", index.metadata.hdf5_version);
   hdf5::write_string_attribute(file, "openblas_config", index.metadata.openblas_config);
+  hdf5::write_string_attribute(file, "data_checksums", index.metadata.data_checksums);
   hdf5::write_string_attribute(file, "host", index.metadata.host);
   hdf5::write_string_attribute(file, "started_at", index.started_at);
   if (!index.finished_at.empty()) hdf5::write_string_attribute(file, "finished_at", index.finished_at);
@@ -216,6 +217,9 @@ SweepIndex read_sweep_index(const std::filesystem::path& file) {
   index.metadata.git_commit = hdf5::read_string_attribute(root, "git_commit");
   index.metadata.hdf5_version = hdf5::read_string_attribute(root, "hdf5_version");
   index.metadata.openblas_config = hdf5::read_string_attribute(root, "openblas_config");
+  if (hdf5::attribute_exists(root, "data_checksums")) {
+    index.metadata.data_checksums = hdf5::read_string_attribute(root, "data_checksums");
+  }
   index.metadata.host = hdf5::read_string_attribute(root, "host");
   index.metadata.configuration = hdf5::read_string_scalar(root, "configuration");
   index.started_at = hdf5::read_string_attribute(root, "started_at");

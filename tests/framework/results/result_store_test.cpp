@@ -180,6 +180,32 @@ TEST(ResultStore, OverwriteRefusesFileThatIsNotResults) {
   EXPECT_FALSE(std::filesystem::exists(folder / "data.csv.parts"));
 }
 
+// A resume must not train the remaining runs on other data than the stored runs saw.
+TEST(ResultStore, ResumeRejectsChangedDataFile) {
+  TemporaryFolder folder;
+  const auto file = folder / "results.h5";
+  SweepMetadata metadata = test::fixture_metadata();
+  metadata.data_checksums = "\"a.csv\" 00000000000000aa\n\"b.csv\" 00000000000000bb\n";
+  ResultStore::create(file, metadata, test::fixture_grid(2))->finish();
+  const std::string before = read_bytes(file);
+
+  SweepMetadata changed = metadata;
+  changed.data_checksums = "\"a.csv\" 00000000000000aa\n\"b.csv\" 00000000000000cc\n";
+  const std::string message =
+      input_error_message([&] { ResultStore::resume(file, changed, test::fixture_grid(2)); });
+  EXPECT_TRUE(contains(message, "data file 'b.csv' has changed since the sweep started")) << message;
+  EXPECT_TRUE(contains(message, "00000000000000bb, now 00000000000000cc")) << message;
+  EXPECT_EQ(read_bytes(file), before);
+
+  SweepMetadata missing = metadata;
+  missing.data_checksums = "\"a.csv\" 00000000000000aa\n";
+  EXPECT_TRUE(contains(input_error_message([&] { ResultStore::resume(file, missing, test::fixture_grid(2)); }),
+                       "'b.csv' is no longer read"));
+
+  ResultStore::resume(file, metadata, test::fixture_grid(2))->finish();
+  EXPECT_EQ(read_sweep_index(file).metadata.data_checksums, metadata.data_checksums);
+}
+
 TEST(ResultStore, CreateRejectsMissingFolder) {
   TemporaryFolder folder;
   const auto file = folder / "no-such-folder" / "results.h5";
