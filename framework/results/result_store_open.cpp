@@ -234,6 +234,14 @@ std::unique_ptr<ResultStore> ResultStore::resume(const std::filesystem::path& fi
     throw;
   }
 
+  if (index.metadata.git_commit != metadata.git_commit && options.log) {
+    // Another build may round differently (member lanes, a changed kernel): say so rather than refuse,
+    // since the stored runs stay valid.
+    options.log("warning: " + quoted(file) + " was started by nclab " + index.metadata.nclab_version + " (commit " +
+                index.metadata.git_commit + "), and this is nclab " + metadata.nclab_version + " (commit " +
+                metadata.git_commit + "). Runs that the two builds train may differ in their last digits");
+  }
+
   const bool consolidated = index.layout == kLayoutConsolidated;
   // A consolidated FILE contains every run; per-run files beside it are leftovers of its consolidation.
   std::set<std::string> referenced;

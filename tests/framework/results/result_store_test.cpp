@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <fstream>
@@ -204,6 +205,30 @@ TEST(ResultStore, ResumeRejectsChangedDataFile) {
 
   ResultStore::resume(file, metadata, test::fixture_grid(2))->finish();
   EXPECT_EQ(read_sweep_index(file).metadata.data_checksums, metadata.data_checksums);
+}
+
+TEST(ResultStore, ResumeByAnotherBuildWarns) {
+  TemporaryFolder folder;
+  const auto file = folder / "results.h5";
+  SweepMetadata metadata = test::fixture_metadata();
+  metadata.git_commit = "aaaaaaa";
+  ResultStore::create(file, metadata, test::fixture_grid(2))->finish();
+
+  std::vector<std::string> messages;
+  StoreOptions options;
+  options.log = [&](const std::string& message) { messages.push_back(message); };
+  SweepMetadata other = metadata;
+  other.git_commit = "bbbbbbb";
+  ResultStore::resume(file, other, test::fixture_grid(2), options)->finish();
+  const bool warned = std::any_of(messages.begin(), messages.end(), [](const std::string& m) {
+    return contains(m, "commit aaaaaaa") && contains(m, "commit bbbbbbb") && contains(m, "last digits");
+  });
+  EXPECT_TRUE(warned);
+
+  messages.clear();
+  ResultStore::resume(file, metadata, test::fixture_grid(2), options)->finish();
+  EXPECT_FALSE(std::any_of(messages.begin(), messages.end(), [](const std::string& m) { return contains(m, "last digits"); }))
+      << "the file's own build must not warn";
 }
 
 TEST(ResultStore, CreateRejectsMissingFolder) {
