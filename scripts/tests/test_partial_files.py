@@ -14,10 +14,11 @@ import pytest
 import h5_expected
 from support import import_reader_module, run_script, sweep_command
 
-# Far more runs than are stored before the kill, so the file keeps pending runs: 11 lambdas x 10 seeds.
+# Far more runs than are stored before the kill, so the file keeps pending runs: 11 lambdas x 10 seeds
+# of 300 epochs, several seconds of training, while the index lists finished runs within about a second.
 KILLED_SWEEP = [
     "--data", "builtin:mackey-glass", "--method", "ncl", "--lambda", "0:1:0.1", "--seeds", "1:10:1",
-    "--members", "3", "--hidden", "4", "--epochs", "30",
+    "--members", "3", "--hidden", "4", "--epochs", "300",
 ]
 STORE_TIMEOUT_SECONDS = 30
 
