@@ -9,6 +9,7 @@
 #include "framework/cli/commands.hpp"
 #include "framework/cli/suggest.hpp"
 #include "framework/core/error.hpp"
+#include "framework/results/hdf5.hpp"
 
 namespace {
 
@@ -26,6 +27,7 @@ const char* kUsage =
 }  // namespace
 
 int main(int argc, char** argv) {
+  nclab::hdf5::skip_library_cleanup_at_exit();
   const std::vector<std::string> words(argv + 1, argv + argc);
   if (words.empty() || words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
     std::cout << kUsage;

@@ -7,10 +7,13 @@ namespace nclab::hdf5 {
 
 namespace {
 
-std::string compose_message(const std::string& call, const std::string& object, const std::string& stack) {
+// One line: the call, the object and the innermost cause HDF5 recorded (for a failed write, the
+// operating system's reason, such as "Permission denied" or "File too large"). The whole stack, about
+// 15 lines per failure, stays in Hdf5Error::error_stack() for whoever debugs HDF5 itself.
+std::string compose_message(const std::string& call, const std::string& object, const std::string& root_cause) {
   std::string message = "HDF5 call " + call + " failed";
   if (!object.empty()) message += " on " + object;
-  if (!stack.empty()) message += "\nHDF5 error stack:\n" + stack;
+  if (!root_cause.empty()) message += ": " + root_cause;
   return message;
 }
 
@@ -56,10 +59,12 @@ WalkedStack walk_and_clear_error_stack() {
 
 Hdf5Error::Hdf5Error(const std::string& call, const std::string& object, const std::string& error_stack,
                      const std::string& root_cause)
-    : RuntimeFailure(compose_message(call, object, error_stack)),
+    : RuntimeFailure(compose_message(call, object, root_cause)),
       call_(call),
       error_stack_(error_stack),
       root_cause_(root_cause) {}
+
+void skip_library_cleanup_at_exit() { H5dont_atexit(); }
 
 void silence_automatic_error_printing() {
   thread_local bool silenced = false;

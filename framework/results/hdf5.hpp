@@ -37,6 +37,12 @@ class Hdf5Error : public RuntimeFailure {
 // the stack inside Hdf5Error instead. Cheap after the first call on a thread.
 void silence_automatic_error_printing();
 
+// Keeps HDF5 from installing its atexit() clean-up. Call before any other HDF5 call. After a failed
+// write (a full disk, a file size limit) HDF5 can keep a file half closed, and its clean-up at exit
+// then crashed the process (SIGSEGV in H5F__close_cb) after nclab had reported the error. nclab closes
+// and fsyncs every file itself, so the clean-up has nothing left to save.
+void skip_library_cleanup_at_exit();
+
 // Formats the calling thread's current HDF5 error stack and clears it.
 std::string take_error_stack();
 

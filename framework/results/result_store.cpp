@@ -3,6 +3,9 @@
 
 #include "framework/results/result_store.hpp"
 
+#include <sys/resource.h>
+#include <sys/statvfs.h>
+
 #include <iostream>
 #include <utility>
 
@@ -246,6 +249,15 @@ void ResultStore::consolidate() {
 
   std::size_t stored = 0;
   for (const RunLocation& location : index_.locations) stored += location.stored() ? 1 : 0;
+  const std::string no_room = consolidation_room_problem();
+  if (!no_room.empty()) {
+    // HDF5 can crash (SIGSEGV inside H5Ocopy) when a write fails half way through a copy, so a
+    // consolidation that cannot fit is not started. The index form holds every stored run.
+    log("warning: " + file_.string() + " stays in its index form (it and " + parts_.string() +
+        " hold all " + std::to_string(stored) + " stored runs, and every nclab tool reads it): " + no_room +
+        ". To consolidate later, make room and run the same command with --resume");
+    return;
+  }
   log("consolidating " + std::to_string(stored) + " stored runs into '" + file_.string() + "'");
 
   index_.layout = kLayoutConsolidated;
@@ -260,6 +272,33 @@ void ResultStore::consolidate() {
   std::filesystem::remove_all(parts_, error);
   if (error) log("could not remove '" + parts_.string() + "' after consolidation: " + error.message());
   log("consolidated '" + file_.string() + "'");
+}
+
+// The consolidated file is about as large as the per-run files it copies. Returns why it would not fit
+// (free space on the file system, or the process's file size limit, RLIMIT_FSIZE), or "" when it fits
+// with 10 % and 1 MiB to spare.
+std::string ResultStore::consolidation_room_problem() const {
+  std::uintmax_t needed = 0;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(parts_, error)) {
+    const std::uintmax_t size = entry.file_size(error);
+    if (!error) needed += size;
+  }
+  needed = needed + needed / 10 + (std::uintmax_t{1} << 20);
+  struct statvfs space {};
+  if (::statvfs(folder_.c_str(), &space) == 0) {
+    const std::uintmax_t available = static_cast<std::uintmax_t>(space.f_bavail) * space.f_frsize;
+    if (available < needed) {
+      return "about " + std::to_string(needed >> 20) + " MiB are needed and " + std::to_string(available >> 20) +
+             " MiB are free";
+    }
+  }
+  struct rlimit limit {};
+  if (::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed) {
+    return "about " + std::to_string(needed >> 10) + " KiB are needed but the file size limit (ulimit -f) is " +
+           std::to_string(static_cast<std::uintmax_t>(limit.rlim_cur) >> 10) + " KiB";
+  }
+  return "";
 }
 
 void ResultStore::log(const std::string& message) const {

@@ -108,6 +108,7 @@ class ResultStore {
   bool index_rewrite_due() const;
   void rewrite_index();
   void consolidate();
+  std::string consolidation_room_problem() const;
   void log(const std::string& message) const;
 
   std::filesystem::path file_;

@@ -177,5 +177,28 @@ TEST(BadOptions, ResumeOnNonHdf5FileKeepsIt) {
   }
 }
 
+// Under a file size limit (as on a nearly full disk) the consolidated file cannot be written. Before,
+// HDF5 crashed with SIGSEGV inside H5Ocopy; now the sweep keeps its index form, says so and exits 0,
+// and every run stays readable.
+TEST(BadEnvironment, ConsolidationThatCannotFitKeepsIndexForm) {
+  ScratchFolder folder("file-size-limit");
+  const std::filesystem::path out = folder.path() / "limited.h5";
+  std::string command = "trap '' XFSZ; ulimit -f 150; exec '" + nclab_binary().string() + "'";
+  for (const char* arg : {"sweep", "--data", "builtin:mackey-glass", "--method", "ncl", "--lambda", "0:1:0.1",
+                                 "--seeds", "1:4", "--hidden", "2", "--epochs", "2", "--progress", "never", "--out"}) {
+    command += " '" + std::string(arg) + "'";
+  }
+  command += " '" + out.string() + "'";
+  const ProcessResult result = run_process({"/bin/sh", "-c", command});
+  ASSERT_EQ(result.exit_status, 0) << result.describe();
+  EXPECT_NE(result.err.find("stays in its index form"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("file size limit"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("--resume"), std::string::npos) << result.err;
+
+  const ProcessResult inspected = run_nclab({"inspect", out.string()});
+  ASSERT_EQ(inspected.exit_status, 0) << inspected.describe();
+  EXPECT_NE(inspected.out.find("index file, 44 of 44 runs stored"), std::string::npos) << inspected.out;
+}
+
 }  // namespace
 }  // namespace nclab::e2e
