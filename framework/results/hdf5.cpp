@@ -9,7 +9,7 @@ namespace {
 
 // One line: the call, the object and the innermost cause HDF5 recorded (for a failed write, the
 // operating system's reason, such as "Permission denied" or "File too large"). The whole stack, about
-// 15 lines per failure, stays in Hdf5Error::error_stack() for whoever debugs HDF5 itself.
+// 15 lines per failure, stays in Hdf5Error::error_stack() for debugging HDF5 itself.
 std::string compose_message(const std::string& call, const std::string& object, const std::string& root_cause) {
   std::string message = "HDF5 call " + call + " failed";
   if (!object.empty()) message += " on " + object;
