@@ -77,8 +77,12 @@ std::vector<Split> kfold_splits(const Dataset& dataset, std::size_t folds, std::
                      ": k-fold cross-validation needs at least 2 folds");
   }
   if (folds > n) {
+    // Cross-validation needs 2 folds, so a dataset of 1 row has no valid fold count to suggest.
     throw InputError("invalid fold count " + std::to_string(folds) + ": the dataset has only " +
-                     std::to_string(n) + " rows, so use at most " + std::to_string(n) + " folds");
+                     std::to_string(n) + (n == 1 ? " row" : " rows") + ", so " +
+                     (n >= 2 ? "use at most " + std::to_string(n) + " folds"
+                             : "k-fold cross-validation is impossible; use --folds 0 with --test-data or a larger "
+                               "dataset"));
   }
 
   Rng rng = Rng::stream(seed, split_stream_key(), 0, StreamPurpose::split);

@@ -42,6 +42,24 @@ std::vector<std::size_t> class_counts(const Dataset& data, const std::vector<std
   return counts;
 }
 
+// The message suggests a fold count only when one exists: 1 row allows no cross-validation at all.
+TEST(KFold, TooManyFoldsSuggestsAValidCount) {
+  try {
+    kfold_splits(regression_dataset(5), 8, 1);
+    FAIL() << "expected InputError";
+  } catch (const InputError& error) {
+    EXPECT_NE(std::string(error.what()).find("only 5 rows, so use at most 5 folds"), std::string::npos) << error.what();
+  }
+  try {
+    kfold_splits(regression_dataset(1), 2, 1);
+    FAIL() << "expected InputError";
+  } catch (const InputError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("only 1 row, so k-fold cross-validation is impossible"), std::string::npos) << message;
+    EXPECT_EQ(message.find("at most 1 folds"), std::string::npos) << message;
+  }
+}
+
 TEST(KFold, FoldsPartitionTheRows) {
   const Dataset data = classification_dataset({53, 31, 17});
   const std::vector<Split> splits = kfold_splits(data, 7, 3);
