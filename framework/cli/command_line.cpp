@@ -90,10 +90,21 @@ std::string trim(const std::string& text) {
 // each error names the line. Boost reads a `[section]` header as a prefix and turns `lambda` below it
 // into an option named `section.lambda`. nclab's INI files have no sections, so a header is an error.
 // A comment starts at '#' anywhere in a line, as in Boost's parser.
-void check_config_lines(std::istream& file, const std::string& path, const std::string& command,
-                        const std::vector<OptionSpec>& table) {
+struct ConfigEntry {
+  std::string key;
+  std::string value;
+  std::string where;  // "config file 'PATH', line N"
+};
+
+std::vector<ConfigEntry> check_config_lines(std::istream& file, const std::string& path, const std::string& command,
+                                            const std::vector<OptionSpec>& table) {
+  std::vector<ConfigEntry> entries;
   std::string line;
   for (std::size_t number = 1; std::getline(file, line); ++number) {
+    if (number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) {
+      throw InputError("config file '" + path + "' starts with a UTF-8 byte order mark, which would become part of "
+                       "the first key: save the file as UTF-8 without a byte order mark");
+    }
     const std::string content = trim(line.substr(0, line.find('#')));
     if (content.empty()) continue;
     const std::string where = "config file '" + path + "', line " + std::to_string(number);
@@ -111,13 +122,17 @@ void check_config_lines(std::istream& file, const std::string& path, const std::
     if (key == "config" || key == "help") {
       throw InputError(where + ": '" + key + "' works only on the command line: remove it from the file");
     }
-    if (find_option(table, key) != nullptr) continue;
+    if (find_option(table, key) != nullptr) {
+      entries.push_back({key, trim(content.substr(equals + 1)), where});
+      continue;
+    }
     std::string message = "unknown key '" + key + "' in " + where;
     const std::string suggestion = closest_name(key, option_names(table));
     message += suggestion.empty() ? ": run `nclab " + command + " --help` for the list of options"
                                   : ": did you mean '" + suggestion + "'?";
     throw InputError(message);
   }
+  return entries;
 }
 
 po::options_description make_description(const std::vector<OptionSpec>& table) {
@@ -153,7 +168,14 @@ void check_value(const OptionSpec& spec, const std::string& text, bool allow_lis
     return;
   }
   const bool numeric = spec.kind == OptionKind::number || spec.kind == OptionKind::integer;
-  const std::vector<std::string> values = expand_values(spec.name, text, numeric);
+  std::vector<std::string> values;
+  try {
+    values = expand_values(spec.name, text, numeric);
+  } catch (const InputError& error) {
+    // The list parser's message asks for "a number such as 0.5", wrong advice for a whole number.
+    if (spec.kind != OptionKind::integer || std::string(error.what()).find("such as 0.5") == std::string::npos) throw;
+    throw InputError("invalid value '" + text + "' for --" + spec.name + ": expected a whole number");
+  }
   if (!allow_lists && values.size() > 1) {
     throw InputError("--" + spec.name + "=" + text +
                      " lists several values: `nclab train` runs one configuration, use `nclab sweep`");
@@ -308,7 +330,20 @@ ParsedOptions parse_training_options(const std::string& command, const std::vect
     if (!file) {
       throw InputError("cannot read the config file '" + path + "' given by --config: check the path");
     }
-    check_config_lines(file, path, command, table);
+    // Every value in the file is checked here, with its line, also when the command line overrides it.
+    for (const ConfigEntry& entry : check_config_lines(file, path, command, table)) {
+      const OptionSpec& spec = *find_option(table, entry.key);
+      if (spec.name == "plugin") continue;
+      try {
+        if (spec.kind == OptionKind::flag) {
+          canonical_flag(spec.name, entry.value, "");
+        } else if (!entry.value.empty()) {
+          check_value(spec, entry.value, allow_lists);
+        }
+      } catch (const InputError& error) {
+        throw InputError(entry.where + ": " + error.what());
+      }
+    }
     file.clear();
     file.seekg(0);
     try {

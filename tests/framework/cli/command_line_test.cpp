@@ -166,6 +166,35 @@ TEST(ParseOptions, ConfigFolderIsRejected) {
   std::filesystem::remove(folder);
 }
 
+// A bad value in the file names the file and the line, also when the command line overrides the key.
+TEST(ParseOptions, ConfigValueErrorsNameFileAndLine) {
+  struct Case {
+    std::string text;
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {"data = builtin:sine\nepochs = many\n", "line 2: invalid value 'many' for --epochs: expected a whole number"},
+      {"data = builtin:sine\nmembers = 0\n", "line 2: --members=0 is outside its bounds"},
+      {"data = builtin:sine\n\nallow-unstable = maybe\n", "line 3: invalid value 'maybe' for --allow-unstable"},
+      {"data = builtin:sine\nmethod = ncl\nlambda = 0..5\n", "line 3: invalid value '0..5' for --lambda"},
+  };
+  for (const Case& config : cases) {
+    SCOPED_TRACE(config.text);
+    const std::string path = write_config("nclab_config_value.ini", config.text);
+    const std::string message = error_of({"--config", path, "--epochs", "2", "--members", "3"});
+    EXPECT_NE(message.find("config file '" + path + "', " + config.expected), std::string::npos) << message;
+    std::remove(path.c_str());
+  }
+}
+
+TEST(ParseOptions, ConfigWithByteOrderMarkIsRejected) {
+  const std::string path = write_config("nclab_config_bom.ini", "\xEF\xBB\xBF" "data = builtin:sine\n");
+  const std::string message = error_of({"--config", path});
+  EXPECT_NE(message.find("byte order mark"), std::string::npos) << message;
+  EXPECT_NE(message.find(path), std::string::npos) << message;
+  std::remove(path.c_str());
+}
+
 TEST(ParseOptions, ConfigCommentMayHoldBrackets) {
   const std::string path =
       write_config("nclab_config_comment.ini", "# [train] is not a section here\ndata = builtin:sine  # [x]\n");
