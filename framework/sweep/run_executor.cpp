@@ -119,7 +119,15 @@ RunExecutor::RunExecutor(std::string data_dir, bool allow_unstable)
 
 std::uint64_t RunExecutor::stream_key(const RunSpec& run) {
   std::string text;
-  for (const auto& name : kDataSettings) text += name + "=" + setting(run, name) + "\n";
+  for (const auto& name : kDataSettings) {
+    std::string value = setting(run, name);
+    // A data file counts by its name, not by its folder: `--data australian.dat --data-dir D`,
+    // `--data D/australian.dat` and `--data ./australian.dat` must train from the same weights.
+    if ((name == "data" || name == "test-data") && !value.empty() && !is_builtin(value)) {
+      value = std::filesystem::path(value).filename().string();
+    }
+    text += name + "=" + value + "\n";
+  }
   text += "folds=" + setting(run, "folds") + "\ntest-fraction=" + setting(run, "test-fraction") +
           "\nfold=" + setting(run, "fold") + "\n";
   return hash_string(text);

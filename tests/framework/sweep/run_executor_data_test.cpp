@@ -88,6 +88,16 @@ TEST_F(RunExecutorTest, StreamKeyIgnoresPenaltySettings) {
   EXPECT_NE(sweep.runs[0].run_id, sweep.runs[1].run_id);
 }
 
+// The folder in a data path does not change the random streams, so one file reached by two paths
+// trains from the same weights; its name does.
+TEST_F(RunExecutorTest, StreamKeyUsesTheDataFileNameOnly) {
+  const SweepPlan sweep = plan({"--data", "australian.dat,/some/folder/australian.dat,./sub/australian.dat,other.dat"});
+  ASSERT_EQ(sweep.runs.size(), 4u);
+  EXPECT_EQ(RunExecutor::stream_key(sweep.runs[0]), RunExecutor::stream_key(sweep.runs[1]));
+  EXPECT_EQ(RunExecutor::stream_key(sweep.runs[0]), RunExecutor::stream_key(sweep.runs[2]));
+  EXPECT_NE(RunExecutor::stream_key(sweep.runs[0]), RunExecutor::stream_key(sweep.runs[3]));
+}
+
 TEST_F(RunExecutorTest, StreamKeyDependsOnFold) {
   const SweepPlan sweep = plan({"--data", "builtin:sine", "--folds", "2"});
   ASSERT_EQ(sweep.runs.size(), 2u);
