@@ -172,7 +172,7 @@ void check_value(const OptionSpec& spec, const std::string& text, bool allow_lis
   try {
     values = expand_values(spec.name, text, numeric);
   } catch (const InputError& error) {
-    // The list parser's message asks for "a number such as 0.5", wrong advice for a whole number.
+    // The list parser's message suggests "a number such as 0.5", which is wrong for a whole number.
     if (spec.kind != OptionKind::integer || std::string(error.what()).find("such as 0.5") == std::string::npos) throw;
     throw InputError("invalid value '" + text + "' for --" + spec.name + ": expected a whole number");
   }

@@ -151,7 +151,7 @@ struct LayerShape {
   }
 }
 
-// Forward pass of one group through every layer; activations[l] receives A_l.
+// Runs the forward pass of one group through every layer and writes A_l into activations[l].
 NCLAB_AVX2_CLONES
 void forward_group(const double* input, std::span<const LayerShape> layers, const double* const* weights,
                    const double* const* biases, double* const* activations) {
@@ -190,8 +190,8 @@ void forward_group(const double* input, std::span<const LayerShape> layers, cons
   }
 }
 
-// Backward pass and step of one group; deltas[l] holds dL/dZ of the output layer on entry (already
-// chained) and receives dL/dZ_l of the layers below.
+// Runs the backward pass and SGD step of one group. On entry deltas[L-1] contains dL/dZ of the output
+// layer (already chained), and the pass writes dL/dZ_l of the layers below into deltas[l].
 NCLAB_AVX2_CLONES
 void backward_group(const double* input, std::span<const LayerShape> layers, double* const* weights,
                     double* const* biases, const double* const* activations, double* const* deltas, double rate) {

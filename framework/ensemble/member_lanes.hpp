@@ -1,8 +1,8 @@
 #pragma once
 // Member lanes: the parameters of M dense members stored interleaved, member by member, so that one
-// vector instruction works on kWidth members at once. Online training (one pattern per step) of small
-// networks is the case it is for: there a member's step is a few hundred operations on rows of 2 to
-// 20 values, too short to vectorise within one member, and the M members of an ensemble do the same
+// vector instruction works on kWidth members at once. The lanes serve online training (one pattern
+// per step) of small networks. There a member's step is a few hundred operations on rows of 2 to 20
+// values, too short to vectorise within one member. But the M members of an ensemble do the same
 // operations on the same pattern in every step.
 //
 // Layout: members are grouped kWidth at a time (the last group padded with zero members that stay

@@ -102,9 +102,9 @@ void TrainingRun::check_data() const {
   if (outputs < 2) {
     // One class gives one softmax output, which is 1 whatever the weights: there is nothing to learn.
     const std::string name = data_.label_names.empty() ? "" : " ('" + data_.label_names.front() + "')";
-    throw InputError("the target holds a single class" + name +
+    throw InputError("the target contains a single class" + name +
                      ", but classification needs at least 2 classes. Choose another column with --target, or "
-                     "pass --task regression if the column holds numbers to fit");
+                     "pass --task regression if the column contains numbers to fit");
   }
 
   const auto check_labels = [&](const std::vector<int>& labels, std::size_t expected, const char* part) {

@@ -252,7 +252,7 @@ void ResultStore::consolidate() {
   const std::string no_room = consolidation_room_problem();
   if (!no_room.empty()) {
     // HDF5 can crash (SIGSEGV inside H5Ocopy) when a write fails half way through a copy, so a
-    // consolidation that cannot fit is not started. The index form holds every stored run.
+    // consolidation that cannot fit is not started. The index form contains every stored run.
     log("warning: " + file_.string() + " stays in its index form (it and " + parts_.string() +
         " hold all " + std::to_string(stored) + " stored runs, and every nclab tool reads it): " + no_room +
         ". To consolidate later, make room and run the same command with --resume");

@@ -95,7 +95,7 @@ void check_output_path(const std::filesystem::path& file, bool overwrite) {
     try {
       read_sweep_index(file);
     } catch (const InputError&) {
-      throw InputError("--overwrite refuses to replace " + quoted(file) +
+      throw InputError("--overwrite cannot replace " + quoted(file) +
                        ": it is not an nclab results file, and --overwrite replaces only files that nclab wrote. "
                        "Choose another --out path, or remove the file yourself if it is a damaged results file.");
     }
@@ -235,8 +235,8 @@ std::unique_ptr<ResultStore> ResultStore::resume(const std::filesystem::path& fi
   }
 
   if (index.metadata.git_commit != metadata.git_commit && options.log) {
-    // Another build may round differently (member lanes, a changed kernel): say so rather than refuse,
-    // since the stored runs stay valid.
+    // Another build may round differently (member lanes, a changed kernel). A warning is enough,
+    // because the stored runs stay valid.
     options.log("warning: " + quoted(file) + " was started by nclab " + index.metadata.nclab_version + " (commit " +
                 index.metadata.git_commit + "), and this is nclab " + metadata.nclab_version + " (commit " +
                 metadata.git_commit + "). Runs that the two builds train may differ in their last digits");

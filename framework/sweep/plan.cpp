@@ -70,9 +70,9 @@ std::vector<std::size_t> chosen_folds(const ParsedOptions& options, std::size_t 
   return chosen;
 }
 
-// The most runs one sweep plans. Planning keeps every run's settings in memory (about 2 KiB per grid
-// point while the grid expands), so a grid of 10^9 runs would exhaust memory before it reported
-// anything; 500,000 runs of 0.05 s each would already train for a week on one core.
+// The maximum number of runs in one sweep. Planning keeps every run's settings in memory (about 2 KiB
+// per grid point while the grid expands, an estimate), so a grid of 10^9 runs would exhaust memory
+// before it reported anything. 500,000 runs of 0.05 s each would already train for a week on one core.
 constexpr double kMaxRuns = 500000;
 
 // Raises InputError when the lists given multiply to more than kMaxRuns runs, before the grid is

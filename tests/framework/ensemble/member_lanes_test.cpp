@@ -295,7 +295,7 @@ TEST(MemberLanes, ChangesThroughMemberReachTheLanes) {
   EXPECT_NE(lanes.step_output(1)(0, 0), 0.5);
 }
 
-TEST(MemberLanes, NotUsedWithMomentumMiniBatchesOrOneMember) {
+TEST(MemberLanes, OnlyForOnlinePlainSgd) {
   const NetworkCase network = network_cases()[0];
   EXPECT_FALSE(EnsembleMembers(make_members(network, 4, 11), 1, 0.2, 0.9, SIZE_MAX, true).uses_lanes());
   EXPECT_FALSE(EnsembleMembers(make_members(network, 4, 11), 8, 0.2, 0.0, SIZE_MAX, true).uses_lanes());
@@ -362,6 +362,7 @@ TEST(MemberLanes, RegressionAndAutoencoderMatchMemberByMember) {
   config.validation_fraction = 0.2;
   config.patience = 2;
   config.epochs = 10;
+
   PreparedData autoencoder = testing::make_regression_data(80, 20, 6, 1, 64);
   autoencoder.train_targets = autoencoder.train_inputs;
   autoencoder.test_targets = autoencoder.test_inputs;
@@ -371,6 +372,7 @@ TEST(MemberLanes, RegressionAndAutoencoderMatchMemberByMember) {
   coder.model_options = {{"hidden", 5}, {"code", 2}};
   coder.output_activation = Activation::identity;
   coder.learning_rate = 0.05;
+
   for (const auto& [run, data] : {std::pair{config, &regression}, std::pair{coder, &autoencoder}}) {
     SCOPED_TRACE(run.model);
     const RunRecord plain = train_with_lanes(run, *data, false);
@@ -378,6 +380,7 @@ TEST(MemberLanes, RegressionAndAutoencoderMatchMemberByMember) {
     ASSERT_EQ(plain.status, RunStatus::complete);
     ASSERT_EQ(lanes.status, RunStatus::complete);
     ASSERT_EQ(lanes.epochs_completed, plain.epochs_completed);
+
     for (std::size_t epoch = 0; epoch < plain.epochs_completed; ++epoch) {
       for (std::size_t column = 0; column <= run.members; ++column) {
         EXPECT_NEAR(lanes.metrics.train_mse(epoch, column), plain.metrics.train_mse(epoch, column), 1e-10);

@@ -88,9 +88,9 @@ TEST_F(RunExecutorTest, StreamKeyIgnoresPenaltySettings) {
   EXPECT_NE(sweep.runs[0].run_id, sweep.runs[1].run_id);
 }
 
-// The folder in a data path does not change the random streams, so one file reached by two paths
-// trains from the same weights; its name does.
-TEST_F(RunExecutorTest, StreamKeyUsesTheDataFileNameOnly) {
+// The random streams depend on a data file's name but not on its folder. So one file reached by two
+// paths trains from the same weights.
+TEST_F(RunExecutorTest, StreamKeyUsesDataFileName) {
   const SweepPlan sweep = plan({"--data", "australian.dat,/some/folder/australian.dat,./sub/australian.dat,other.dat"});
   ASSERT_EQ(sweep.runs.size(), 4u);
   EXPECT_EQ(RunExecutor::stream_key(sweep.runs[0]), RunExecutor::stream_key(sweep.runs[1]));
