@@ -44,6 +44,15 @@ class Bench:
         os.makedirs(self.work, exist_ok=True)
         self.results = {"targets": [], "notes": []}
         self.python = sys.executable
+        self.blas_core = self.nclab_blas_core()
+
+    def nclab_blas_core(self):
+        """The OpenBLAS core that nclab runs, from `nclab --version`. nclab replaces a core that OpenBLAS
+        fell back to on a CPU it does not know (OPENBLAS_CORETYPE); every other program here gets the
+        same core, so that all of them run the same dgemm kernels."""
+        out = subprocess.run(self.nclab("--version"), stdout=subprocess.PIPE, text=True, check=True).stdout
+        match = re.search(r"^OpenBLAS core: (\S+)", out, re.MULTILINE)
+        return match.group(1) if match else None
 
     # --- running programs -------------------------------------------------------------------------------
 
@@ -51,7 +60,11 @@ class Bench:
         """Run a command and raise on failure. Returns (wall seconds, CPU seconds, stdout); the CPU time
         is user + system time of the command and its children."""
         full_env = dict(os.environ)
+        if self.blas_core and command[0] != self.nclab()[0]:
+            full_env.setdefault("OPENBLAS_CORETYPE", self.blas_core)
         full_env.update(env or {})
+        # A value of None removes the variable: the program then runs OpenBLAS's own detection.
+        full_env = {k: v for k, v in full_env.items() if v is not None}
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         completed = subprocess.run(command, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -264,6 +277,10 @@ class Bench:
         default_wait = {"OPENBLAS_NUM_THREADS": "2", "OMP_NUM_THREADS": "2"}
         torch_default_runs = self.repeat(lambda: self.peer_json(self.peer("ncl_torch.py", state, "--threads", "2"),
                                                                 env=default_wait))
+        # The same, with OpenBLAS's own choice of kernels (older ones where it does not know the CPU).
+        detected_core = dict(two_threads, OPENBLAS_CORETYPE=None)
+        torch_detected_runs = self.repeat(lambda: self.peer_json(self.peer("ncl_torch.py", state, "--threads", "2"),
+                                                                 env=detected_core))
         self.check("W3 torch, %d epochs" % epochs, torch_runs[0])
         self.check("W3 torch with OpenMP's default wait, %d epochs" % epochs, torch_default_runs[0])
 
@@ -272,11 +289,13 @@ class Bench:
         w3 = {"train_rows": n_train, "test_rows": n_test, "epochs": epochs, "flops": flops,
               "nclab_2_threads_seconds": two_thread_times, "nclab_1_thread_seconds": one_thread_times,
               "torch_seconds": [r["seconds"] for r in torch_runs],
-              "torch_default_wait_seconds": [r["seconds"] for r in torch_default_runs]}
+              "torch_default_wait_seconds": [r["seconds"] for r in torch_default_runs],
+              "torch_detected_core_seconds": [r["seconds"] for r in torch_detected_runs], "blas_core": self.blas_core}
         w3["gflops"] = {"nclab_2_threads": spread([gflops(t) for t in two_thread_times]),
                         "nclab_1_thread": spread([gflops(t) for t in one_thread_times]),
                         "torch_2_threads": spread([gflops(r["seconds"]) for r in torch_runs]),
-                        "torch_2_threads_default_wait": spread([gflops(r["seconds"]) for r in torch_default_runs])}
+                        "torch_2_threads_default_wait": spread([gflops(r["seconds"]) for r in torch_default_runs]),
+                        "torch_2_threads_detected_core": spread([gflops(r["seconds"]) for r in torch_detected_runs])}
         self.results["w3"] = w3
         nclab = w3["gflops"]["nclab_2_threads"]["median"]
         ceilings = self.results["ceilings"]
@@ -451,9 +470,15 @@ def report_w3(w, write):
     write("|---|---:|---:|---:|")
     for name, key in (("nclab, 2 threads", "nclab_2_threads"), ("nclab, 1 thread", "nclab_1_thread"),
                       ("PyTorch, 2 threads, OMP_WAIT_POLICY=PASSIVE", "torch_2_threads"),
-                      ("PyTorch, 2 threads, OpenMP's default wait", "torch_2_threads_default_wait")):
-        r = w["gflops"][key]
+                      ("PyTorch, 2 threads, OpenMP's default wait", "torch_2_threads_default_wait"),
+                      ("PyTorch, 2 threads, passive wait, OpenBLAS's own core detection",
+                       "torch_2_threads_detected_core")):
+        r = w["gflops"].get(key)
+        if r is None:
+            continue
         write("| %s | %.1f | %.1f | %.1f |" % (name, r["median"], r["min"], r["max"]))
+    write()
+    write("OpenBLAS core of every program except the last PyTorch row: %s" % w.get("blas_core"))
     write()
 
 

@@ -8,6 +8,7 @@
 
 #include "framework/cli/commands.hpp"
 #include "framework/cli/suggest.hpp"
+#include "framework/core/blas_core.hpp"
 #include "framework/core/error.hpp"
 #include "framework/results/hdf5.hpp"
 
@@ -27,6 +28,7 @@ const char* kUsage =
 }  // namespace
 
 int main(int argc, char** argv) {
+  nclab::restart_with_better_blas_core(argv);
   nclab::hdf5::skip_library_cleanup_at_exit();
   const std::vector<std::string> words(argv + 1, argv + argc);
   if (words.empty() || words[0] == "--help" || words[0] == "-h" || words[0] == "help") {

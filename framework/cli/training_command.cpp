@@ -19,6 +19,7 @@
 #include "framework/cli/command_line.hpp"
 #include "framework/cli/commands.hpp"
 #include "framework/cli/run_summary.hpp"
+#include "framework/core/blas_core.hpp"
 #include "framework/core/blas_setup.hpp"
 #include "framework/core/error.hpp"
 #include "framework/core/log.hpp"
@@ -132,7 +133,8 @@ int run_training_command(const std::string& command, const std::vector<std::stri
   }
 
   configure_blas_single_threaded();
-  log_message(LogLevel::info, "OpenBLAS single-threaded inside tasks: " + blas_configuration());
+  log_message(LogLevel::info,
+              "OpenBLAS single-threaded inside tasks: " + blas_configuration() + "; " + blas_core_description());
 
   SweepPlan plan = expand_grid(options, table);
   RunExecutor executor(options.get("data-dir"), options.flag("allow-unstable"));

@@ -13,7 +13,8 @@ EnsembleMembers::EnsembleMembers(std::vector<std::unique_ptr<Model>> models, std
     : models_(std::move(models)),
       batch_capacity_(batch_capacity),
       parallel_member_work_(parallel_member_work),
-      learning_rate_(learning_rate) {
+      learning_rate_(learning_rate),
+      momentum_(momentum) {
   if (models_.empty()) throw std::invalid_argument("EnsembleMembers: an ensemble needs at least 1 member");
   if (batch_capacity_ == 0) throw std::invalid_argument("EnsembleMembers: the batch capacity must be >= 1");
   output_size_ = models_[0]->output_size();
@@ -136,6 +137,15 @@ void EnsembleMembers::concurrent_step(ConstMatrixView inputs, ConstMatrixView ta
 
   const GradientAt at = gradient_point(penalty.loss);
   const double scale = 1.0 / static_cast<double>(inputs.rows);
+  if (momentum_ == 0.0) {
+    // Plain SGD: the model may fuse the step into its gradient products. The rate is MomentumSgd's
+    // learning_rate * scale, so the default backward_and_step gives that class's bits.
+    const double rate = learning_rate_ * scale;
+    for_each_member(parallel, [&](std::size_t i) {
+      models_[i]->backward_and_step(gradient_views_[i], at, rate, parameter_gradients_[i]);
+    });
+    return;
+  }
   for_each_member(parallel, [&](std::size_t i) {
     models_[i]->backward(gradient_views_[i], at, parameter_gradients_[i], nullptr);
     optimizers_[i].step(models_[i]->parameters(), parameter_gradients_[i], scale);

@@ -111,6 +111,7 @@ class EnsembleMembers {
   std::size_t output_size_ = 0;
   std::size_t parallel_member_work_ = 0;
   double learning_rate_ = 0.0;
+  double momentum_ = 0.0;
 
   std::unique_ptr<MemberLanes> lanes_;
   mutable bool models_stale_ = false;  // the lanes hold newer parameters than the members

@@ -77,5 +77,13 @@ void dense_backward_loop(ConstMatrixView x, ConstMatrixView w, ConstMatrixView g
 void dense_backward_blas(ConstMatrixView x, ConstMatrixView w, ConstMatrixView g, MatrixView dw,
                          std::span<double> db, MatrixView* dx);
 
+// The plain SGD step of one layer fused into its weight-gradient product: W += -rate G^T X with
+// cblas_dgemm's beta = 1, so dW is never stored. Writes db = column sums of G (the caller steps the
+// biases), and dX = G W with W as it was before the step when dx is not null. The product rounds
+// -rate G^T X once per element instead of rounding G^T X first, so W differs from
+// dense_backward_blas followed by w += -rate dw in the last bits.
+void dense_step_blas(ConstMatrixView x, MatrixView w, ConstMatrixView g, double rate, std::span<double> db,
+                     MatrixView* dx);
+
 }  // namespace detail
 }  // namespace nclab

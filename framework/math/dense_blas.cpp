@@ -23,6 +23,15 @@ blasint leading(std::size_t stride, std::size_t cols) { return static_cast<blasi
 
 blasint as_blas(std::size_t n) { return static_cast<blasint>(n); }
 
+// db = column sums of G, accumulated row by row so that G is read contiguously.
+void column_sums(ConstMatrixView g, std::span<double> db) {
+  std::fill(db.begin(), db.end(), 0.0);
+  for (std::size_t n = 0; n < g.rows; ++n) {
+    const double* g_row = g.data + n * g.stride;
+    for (std::size_t o = 0; o < g.cols; ++o) db[o] += g_row[o];
+  }
+}
+
 }  // namespace
 
 void dense_forward_blas(ConstMatrixView x, ConstMatrixView w, std::span<const double> b, MatrixView y) {
@@ -50,18 +59,30 @@ void dense_backward_blas(ConstMatrixView x, ConstMatrixView w, ConstMatrixView g
               g.data, leading(g.stride, g.cols), x.data, leading(x.stride, x.cols), 0.0, dw.data,
               leading(dw.stride, dw.cols));
 
-  // db = column sums of G, accumulated row by row so that G is read contiguously.
-  std::fill(db.begin(), db.end(), 0.0);
-  for (std::size_t n = 0; n < g.rows; ++n) {
-    const double* g_row = g.data + n * g.stride;
-    for (std::size_t o = 0; o < g.cols; ++o) db[o] += g_row[o];
-  }
+  column_sums(g, db);
 
   if (dx == nullptr) return;
   // dX (N x in) = G (N x out) W (out x in).
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, as_blas(x.rows), as_blas(w.cols), as_blas(w.rows), 1.0,
               g.data, leading(g.stride, g.cols), w.data, leading(w.stride, w.cols), 0.0, dx->data,
               leading(dx->stride, dx->cols));
+}
+
+void dense_step_blas(ConstMatrixView x, MatrixView w, ConstMatrixView g, double rate, std::span<double> db,
+                     MatrixView* dx) {
+  // dX (N x in) = G W, from W before the step.
+  if (dx != nullptr) {
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, as_blas(x.rows), as_blas(w.cols), as_blas(w.rows), 1.0,
+                g.data, leading(g.stride, g.cols), w.data, leading(w.stride, w.cols), 0.0, dx->data,
+                leading(dx->stride, dx->cols));
+  }
+
+  // W += -rate G^T X in one product (beta = 1): no dW buffer is written, zeroed or read back.
+  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, as_blas(w.rows), as_blas(w.cols), as_blas(x.rows), -rate,
+              g.data, leading(g.stride, g.cols), x.data, leading(x.stride, x.cols), 1.0, w.data,
+              leading(w.stride, w.cols));
+
+  column_sums(g, db);
 }
 
 }  // namespace nclab::detail

@@ -183,15 +183,20 @@ void DenseNetwork::predict(ConstMatrixView x, MatrixView y) {
   run_layers(x, y);
 }
 
-void DenseNetwork::backward(ConstMatrixView grad, GradientAt at, std::span<double> param_grad, MatrixView* input_grad) {
+void DenseNetwork::start_backward(bool stepping, ConstMatrixView grad, GradientAt at, std::size_t buffer_values,
+                                  const MatrixView* input_grad) {
+  // Literal names: building them as strings on every call would allocate in every training step.
+  const char* caller = stepping ? "DenseNetwork::backward_and_step" : "DenseNetwork::backward";
   if (!has_forward_) {
-    throw std::logic_error("DenseNetwork::backward: call forward() first (predict() keeps nothing for backward)");
+    throw std::logic_error(std::string(caller) + ": call forward() first (predict() keeps nothing for backward)");
   }
   const std::size_t batch = batch_rows_;
-  detail::require_shape("DenseNetwork::backward: gradient", grad, batch, output_size());
-  if (param_grad.size() != parameters_.size()) {
-    throw std::invalid_argument("DenseNetwork::backward: param_grad has " + std::to_string(param_grad.size()) +
-                                " entries, expected " + std::to_string(parameters_.size()));
+  detail::require_shape(stepping ? "DenseNetwork::backward_and_step: gradient" : "DenseNetwork::backward: gradient",
+                        grad, batch, output_size());
+  if (buffer_values != parameters_.size()) {
+    throw std::invalid_argument(std::string(caller) + (stepping ? ": scratch has " : ": param_grad has ") +
+                                std::to_string(buffer_values) + " entries, expected " +
+                                std::to_string(parameters_.size()));
   }
   if (input_grad != nullptr) detail::require_shape("DenseNetwork::backward: input_grad", *input_grad, batch, inputs_);
 
@@ -201,6 +206,10 @@ void DenseNetwork::backward(ConstMatrixView grad, GradientAt at, std::span<doubl
   const MatrixView last_delta = batch_rows(last.delta);
   copy_rows(grad, last_delta);
   if (at == GradientAt::output) chain_activation(last.layout.activation, batch_rows(last.output), last_delta);
+}
+
+void DenseNetwork::backward(ConstMatrixView grad, GradientAt at, std::span<double> param_grad, MatrixView* input_grad) {
+  start_backward(false, grad, at, param_grad.size(), input_grad);
 
   // Layer l: dW_l = delta_l^T A_{l-1}, db_l = column sums of delta_l, and
   // delta_{l-1} = (delta_l W_l) * f'_{l-1}, or dL/dX = delta_1 W_1 below the first layer.
@@ -217,6 +226,41 @@ void DenseNetwork::backward(ConstMatrixView grad, GradientAt at, std::span<doubl
     layer_backward(layer_input, weight_view(layer.layout, parameters_.data()), batch_rows(layer.delta),
                    weight_view(layer.layout, param_grad.data()),
                    param_grad.subspan(layer.layout.bias_offset, layer.layout.bias_size), below);
+
+    if (l > 0) chain_activation(layers_[l - 1].layout.activation, layer_input, below_delta);
+  }
+}
+
+void DenseNetwork::backward_and_step(ConstMatrixView grad, GradientAt at, double rate, std::span<double> scratch) {
+  start_backward(true, grad, at, scratch.size(), nullptr);
+
+  // As backward(), layer by layer from the top, but each layer steps right after its delta_{l-1} has
+  // been computed from its old W_l. BLAS-sized layers step inside the weight-gradient product. Small
+  // ones compute dW into `scratch` and step element by element, as MomentumSgd does.
+  for (std::size_t l = layers_.size(); l-- > 0;) {
+    Layer& layer = layers_[l];
+    const LayerLayout& layout = layer.layout;
+    const ConstMatrixView layer_input = l == 0 ? batch_rows(input_) : batch_rows(layers_[l - 1].output);
+    MatrixView below_delta;
+    MatrixView* below = nullptr;
+    if (l > 0) {
+      below_delta = batch_rows(layers_[l - 1].delta);
+      below = &below_delta;
+    }
+
+    const std::span<double> db = scratch.subspan(layout.bias_offset, layout.bias_size);
+    if (dense_backward_uses_blas(layer_input.rows, layout.rows, layout.cols)) {
+      detail::dense_step_blas(layer_input, weight_view(layout, parameters_.data()), batch_rows(layer.delta), rate, db,
+                              below);
+    } else {
+      layer_backward(layer_input, weight_view(layout, parameters_.data()), batch_rows(layer.delta),
+                     weight_view(layout, scratch.data()), db, below);
+      double* w = parameters_.data() + layout.weight_offset;
+      const double* dw = scratch.data() + layout.weight_offset;
+      for (std::size_t p = 0; p < layout.rows * layout.cols; ++p) w[p] += -rate * dw[p];
+    }
+    double* b = parameters_.data() + layout.bias_offset;
+    for (std::size_t o = 0; o < layout.bias_size; ++o) b[o] += -rate * db[o];
 
     if (l > 0) chain_activation(layers_[l - 1].layout.activation, layer_input, below_delta);
   }

@@ -45,6 +45,8 @@ class DenseNetwork final : public Model {
   // sizes the gradient workspaces for its batch.
   void predict(ConstMatrixView x, MatrixView y) override;
   void backward(ConstMatrixView grad, GradientAt at, std::span<double> param_grad, MatrixView* input_grad) override;
+  // Steps BLAS-sized layers inside their weight-gradient products (detail::dense_step_blas).
+  void backward_and_step(ConstMatrixView grad, GradientAt at, double rate, std::span<double> scratch) override;
   std::unique_ptr<Model> clone() const override;
 
   std::size_t layer_count() const { return layers_.size(); }
@@ -64,6 +66,9 @@ class DenseNetwork final : public Model {
   // Grows the layer outputs, and with `backward` also the input copy and the deltas, to at least
   // `rows` rows.
   void reserve_rows(std::size_t rows, bool backward);
+  // The checks shared by backward() and backward_and_step(), and the output layer's delta.
+  void start_backward(bool stepping, ConstMatrixView grad, GradientAt at, std::size_t buffer_values,
+                      const MatrixView* input_grad);
   // Runs the layers on `input` (batch_rows_ rows) into the layer outputs and copies the last into y.
   void run_layers(ConstMatrixView input, MatrixView y);
   // The first batch_rows_ rows of a workspace.

@@ -69,6 +69,13 @@ class Model {
 
   virtual std::unique_ptr<Model> clone() const = 0;
 
+  // One plain SGD step from the last forward() batch: theta += -rate g, where g is what backward()
+  // writes to param_grad. `scratch` holds parameters().size() values and may be overwritten. The
+  // default runs backward() into scratch and steps element by element, with the bits of MomentumSgd
+  // without momentum. A model may fuse the step into its gradient products instead, which rounds
+  // differently but just as deterministically.
+  virtual void backward_and_step(ConstMatrixView grad, GradientAt at, double rate, std::span<double> scratch);
+
   // Draws every parameter (weights and biases) from U(-range, range).
   void initialize_uniform(Rng& rng, double range);
   std::size_t parameter_count() const { return parameters().size(); }

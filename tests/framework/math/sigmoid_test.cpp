@@ -9,6 +9,8 @@
 #include <limits>
 #include <vector>
 
+#include "framework/math/exp.hpp"
+
 namespace nclab {
 namespace {
 
@@ -54,21 +56,41 @@ TEST(Sigmoid, InplaceOverRowsWithStride) {
   EXPECT_EQ(data[5], 7.0);
 }
 
-TEST(Sigmoid, InplaceMatchesScalarBitForBit) {
-  // sigmoid_inplace selects between both quotients with a bit mask instead of branching; it must give
-  // the template's bits for every sign, the signed zeros, infinities, NaN and more than one chunk.
+TEST(Sigmoid, InplaceMatchesLaneFormulaBitForBit) {
+  // sigmoid_inplace runs four values per vector pass and the rest of a row one by one, and both must give
+  // the bits of 1 / (1 + exp_kernel(-x)), the formula of the member lanes, for every sign, the signed
+  // zeros, infinities, NaN and rows whose length is not a multiple of four.
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double inf = std::numeric_limits<double>::infinity();
   std::vector<double> inputs = {0.0, -0.0, 1e-300, -1e-300, 0.3, -0.3, 36.7, -36.7, 745.2, -745.2, 1e308, -1e308,
                                 inf, -inf, nan, -nan};
-  for (int i = 0; i < 150; ++i) inputs.push_back(0.173 * (i - 75));
+  for (int i = 0; i < 151; ++i) inputs.push_back(0.173 * (i - 75));
+  std::vector<double> values = inputs;
+  sigmoid_inplace(MatrixView{values.data(), 1, values.size(), values.size()});
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const double expected = 1.0 / (1.0 + exp_kernel(-inputs[i]));
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(values[i]), std::bit_cast<std::uint64_t>(expected))
+        << "x = " << inputs[i] << ": got " << values[i] << ", expected " << expected;
+  }
+}
+
+TEST(Sigmoid, InplaceAgreesWithLibmSigmoid) {
+  // Within 2 units in the last place of the std::exp template from -708 to 40, and +0 or 1 beyond.
+  std::vector<double> inputs;
+  for (int i = 0; i <= 7480; ++i) inputs.push_back(-708.0 + 0.1 * i);
   std::vector<double> values = inputs;
   sigmoid_inplace(MatrixView{values.data(), 1, values.size(), values.size()});
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const double expected = sigmoid(inputs[i]);
-    EXPECT_EQ(std::bit_cast<std::uint64_t>(values[i]), std::bit_cast<std::uint64_t>(expected))
+    EXPECT_LE(std::fabs(values[i] - expected), 2.0 * std::numeric_limits<double>::epsilon() * expected)
         << "x = " << inputs[i] << ": got " << values[i] << ", expected " << expected;
   }
+  Matrix far(1, 2);
+  far(0, 0) = -720.0;
+  far(0, 1) = 720.0;
+  sigmoid_inplace(far.view());
+  EXPECT_EQ(far(0, 0), 0.0);
+  EXPECT_EQ(far(0, 1), 1.0);
 }
 
 TEST(Sigmoid, BackwardMultipliesByDerivative) {

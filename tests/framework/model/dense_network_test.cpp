@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <span>
 #include <vector>
 
 #include "framework/core/error.hpp"
@@ -246,6 +248,80 @@ TEST(DenseNetwork, GradientsOfDeepNetworkOnBothKernelPaths) {
       EXPECT_LT(inputs.max_relative_error, gradient_tolerance) << inputs << ", batch " << batch;
     }
   }
+}
+
+// theta after backward() and the plain step theta += -rate g, the path that backward_and_step replaces.
+std::vector<double> stepped_by_backward(DenseNetwork network, const Matrix& x, const Matrix& grad, double rate) {
+  Matrix y(x.rows(), network.output_size());
+  std::vector<double> g(network.parameter_count());
+  network.forward(x, y);
+  network.backward(grad, GradientAt::output, g, nullptr);
+  std::vector<double> theta(network.parameters().begin(), network.parameters().end());
+  for (std::size_t p = 0; p < theta.size(); ++p) theta[p] += -rate * g[p];
+  return theta;
+}
+
+TEST(DenseNetwork, BackwardAndStepMatchesBackwardThenStep) {
+  // Batch 2 keeps every layer on the loop path, where the step must give the same bits. At batch 64
+  // the 40-30 and 30-20 layers step inside their dgemm calls (beta = 1), which rounds -rate G^T X once
+  // instead of twice: equal to rounding. Every layer below the top must see its delta computed from
+  // the weights above it before they stepped, or the difference would be of the order of the step.
+  for (const std::size_t batch : {2u, 64u}) {
+    DenseNetwork network(40, {{30, Activation::sigmoid}, {20, Activation::sigmoid}, {3, Activation::softmax}});
+    Rng rng(91 + batch);
+    network.initialize_uniform(rng, 0.7);
+    const Matrix x = test_support::random_matrix(batch, 40, rng);
+    const Matrix grad = test_support::random_matrix(batch, 3, rng);
+    const double rate = 0.3;
+    const std::vector<double> expected = stepped_by_backward(network, x, grad, rate);
+    const std::vector<double> before(network.parameters().begin(), network.parameters().end());
+
+    Matrix y(batch, 3);
+    std::vector<double> scratch(network.parameter_count());
+    network.forward(x, y);
+    network.backward_and_step(grad, GradientAt::output, rate, scratch);
+    const std::span<const double> theta = network.parameters();
+    double largest_step = 0.0;
+    for (std::size_t p = 0; p < theta.size(); ++p) {
+      largest_step = std::max(largest_step, std::fabs(expected[p] - before[p]));
+      if (batch == 2) {
+        ASSERT_EQ(theta[p], expected[p]) << "parameter " << p;
+      } else {
+        ASSERT_NEAR(theta[p], expected[p], 1e-13 * (1.0 + std::fabs(expected[p]))) << "parameter " << p;
+      }
+    }
+    EXPECT_GT(largest_step, 1e-3) << "the step is too small to show a wrong delta";
+  }
+}
+
+TEST(DenseNetwork, BackwardAndStepChecksItsArguments) {
+  DenseNetwork network = three_layer_network();
+  Matrix x(2, 4), y(2, 5), grad(2, 5);
+  std::vector<double> scratch(network.parameter_count());
+  EXPECT_THROW(network.backward_and_step(grad, GradientAt::output, 0.1, scratch), std::logic_error);
+  network.forward(x, y);
+  std::vector<double> short_scratch(network.parameter_count() - 1);
+  EXPECT_THROW(network.backward_and_step(grad, GradientAt::output, 0.1, short_scratch), std::invalid_argument);
+  Matrix wrong_grad(3, 5);
+  EXPECT_THROW(network.backward_and_step(wrong_grad, GradientAt::output, 0.1, scratch), std::invalid_argument);
+}
+
+TEST(DenseNetwork, BackwardAndStepAllocatesNothing) {
+  if (!test_support::allocation_counting_enabled()) GTEST_SKIP() << "sanitizer builds keep their own operator new";
+  DenseNetwork network(64, {{48, Activation::sigmoid}, {4, Activation::softmax}});
+  Rng rng(5);
+  network.initialize_uniform(rng, 0.5);
+  std::vector<double> scratch(network.parameter_count());
+  const Matrix x = test_support::random_matrix(32, 64, rng);
+  Matrix y(32, 4), grad(32, 4, 0.01);
+  network.forward(x, y);
+  network.backward_and_step(grad, GradientAt::output, 0.1, scratch);
+  const std::size_t before = test_support::allocation_count();
+  for (int step = 0; step < 3; ++step) {
+    network.forward(x, y);
+    network.backward_and_step(grad, GradientAt::output, 0.1, scratch);
+  }
+  EXPECT_EQ(test_support::allocation_count(), before);
 }
 
 }  // namespace

@@ -1,0 +1,114 @@
+#include "framework/core/blas_core.hpp"
+
+#include <cblas.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdlib>
+#include <utility>
+
+namespace nclab {
+namespace {
+
+std::string lower_case(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+// The value OPENBLAS_CORETYPE takes for each level. SkylakeX's dgemm kernels are also those of the
+// newer Intel cores (Cooperlake, Sapphire Rapids) in OpenBLAS 0.3.21.
+const char* core_for_level(SimdLevel level) {
+  switch (level) {
+    case SimdLevel::avx512:
+      return "SkylakeX";
+    case SimdLevel::avx2:
+      return "Haswell";
+    case SimdLevel::avx:
+      return "Sandybridge";
+    case SimdLevel::sse:
+    case SimdLevel::unknown:
+      break;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+SimdLevel blas_core_level(const std::string& core_name) {
+  // Core names of OpenBLAS's x86-64 DYNAMIC_ARCH targets, by the instructions their kernels use.
+  static const std::array<std::pair<const char*, SimdLevel>, 28> kCores = {{
+      {"skylakex", SimdLevel::avx512},     {"cooperlake", SimdLevel::avx512},
+      {"sapphirerapids", SimdLevel::avx512}, {"haswell", SimdLevel::avx2},
+      {"zen", SimdLevel::avx2},            {"excavator", SimdLevel::avx2},
+      {"sandybridge", SimdLevel::avx},     {"bulldozer", SimdLevel::avx},
+      {"piledriver", SimdLevel::avx},      {"steamroller", SimdLevel::avx},
+      {"prescott", SimdLevel::sse},        {"core2", SimdLevel::sse},
+      {"penryn", SimdLevel::sse},          {"dunnington", SimdLevel::sse},
+      {"nehalem", SimdLevel::sse},         {"atom", SimdLevel::sse},
+      {"barcelona", SimdLevel::sse},       {"opteron", SimdLevel::sse},
+      {"opteron_sse3", SimdLevel::sse},    {"bobcat", SimdLevel::sse},
+      {"nano", SimdLevel::sse},            {"katmai", SimdLevel::sse},
+      {"coppermine", SimdLevel::sse},      {"northwood", SimdLevel::sse},
+      {"banias", SimdLevel::sse},          {"athlon", SimdLevel::sse},
+      {"generic", SimdLevel::sse},         {"istanbul", SimdLevel::sse},
+  }};
+  const std::string name = lower_case(core_name);
+  for (const auto& [core, level] : kCores) {
+    if (name == core) return level;
+  }
+  return SimdLevel::unknown;
+}
+
+SimdLevel cpu_simd_level() {
+  // __builtin_cpu_supports also checks that the operating system saves the wider registers.
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512cd")) {
+    return SimdLevel::avx512;
+  }
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return SimdLevel::avx2;
+  if (__builtin_cpu_supports("avx")) return SimdLevel::avx;
+  if (__builtin_cpu_supports("sse3")) return SimdLevel::sse;
+  return SimdLevel::unknown;
+}
+
+std::optional<std::string> better_blas_core(const std::string& core_name, SimdLevel cpu) {
+  const SimdLevel current = blas_core_level(core_name);
+  if (current == SimdLevel::unknown || cpu == SimdLevel::unknown || cpu <= current) return std::nullopt;
+  const char* better = core_for_level(cpu);
+  if (better == nullptr) return std::nullopt;
+  return std::string(better);
+}
+
+void restart_with_better_blas_core(char** argv) {
+  if (std::getenv("OPENBLAS_CORETYPE") != nullptr) return;
+  const char* detected = openblas_get_corename();
+  if (detected == nullptr) return;
+  const std::optional<std::string> better = better_blas_core(detected, cpu_simd_level());
+  if (!better) return;
+  // The child sees OPENBLAS_CORETYPE set, so it never restarts again.
+  if (setenv("OPENBLAS_CORETYPE", better->c_str(), 1) != 0) return;
+  setenv(kReplacedBlasCoreVariable, detected, 1);
+  execv("/proc/self/exe", argv);
+  // The restart failed (no /proc, say): keep OpenBLAS's own choice and do not claim otherwise.
+  unsetenv("OPENBLAS_CORETYPE");
+  unsetenv(kReplacedBlasCoreVariable);
+}
+
+std::string blas_core_description() {
+  const char* core = openblas_get_corename();
+  std::string text = std::string("OpenBLAS core: ") + (core != nullptr ? core : "unknown");
+  const char* replaced = std::getenv(kReplacedBlasCoreVariable);
+  if (replaced != nullptr && std::getenv("OPENBLAS_CORETYPE") != nullptr) {
+    text += std::string(" (chosen by nclab for this CPU; OpenBLAS detected ") + replaced +
+            "; set OPENBLAS_CORETYPE to override)";
+  } else if (std::getenv("OPENBLAS_CORETYPE") != nullptr) {
+    text += " (set by OPENBLAS_CORETYPE)";
+  }
+  return text;
+}
+
+}  // namespace nclab

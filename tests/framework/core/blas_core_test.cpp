@@ -1,0 +1,71 @@
+// Choosing OpenBLAS's kernels where its detection falls back to an older core (framework/core/blas_core).
+
+#include "framework/core/blas_core.hpp"
+
+#include <cblas.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "tests/support/process.hpp"
+
+namespace nclab {
+namespace {
+
+TEST(BlasCore, LevelsOfCoreNames) {
+  EXPECT_EQ(blas_core_level("Prescott"), SimdLevel::sse);
+  EXPECT_EQ(blas_core_level("prescott"), SimdLevel::sse);
+  EXPECT_EQ(blas_core_level("Nehalem"), SimdLevel::sse);
+  EXPECT_EQ(blas_core_level("Sandybridge"), SimdLevel::avx);
+  EXPECT_EQ(blas_core_level("Haswell"), SimdLevel::avx2);
+  EXPECT_EQ(blas_core_level("Zen"), SimdLevel::avx2);
+  EXPECT_EQ(blas_core_level("SkylakeX"), SimdLevel::avx512);
+  EXPECT_EQ(blas_core_level("COOPERLAKE"), SimdLevel::avx512);
+  EXPECT_EQ(blas_core_level("NeoverseN1"), SimdLevel::unknown);
+  EXPECT_EQ(blas_core_level(""), SimdLevel::unknown);
+}
+
+TEST(BlasCore, ReplacesOnlyCoresBelowTheCpu) {
+  EXPECT_EQ(better_blas_core("Prescott", SimdLevel::avx512), "SkylakeX");
+  EXPECT_EQ(better_blas_core("Prescott", SimdLevel::avx2), "Haswell");
+  EXPECT_EQ(better_blas_core("Sandybridge", SimdLevel::avx2), "Haswell");
+  EXPECT_EQ(better_blas_core("Nehalem", SimdLevel::avx), "Sandybridge");
+  // OpenBLAS's own choice stays when it matches the CPU, exceeds what was detected, or is unknown.
+  EXPECT_EQ(better_blas_core("Zen", SimdLevel::avx2), std::nullopt);
+  EXPECT_EQ(better_blas_core("Cooperlake", SimdLevel::avx512), std::nullopt);
+  EXPECT_EQ(better_blas_core("Haswell", SimdLevel::avx), std::nullopt);
+  EXPECT_EQ(better_blas_core("Prescott", SimdLevel::sse), std::nullopt);
+  EXPECT_EQ(better_blas_core("Prescott", SimdLevel::unknown), std::nullopt);
+  EXPECT_EQ(better_blas_core("SomeFutureCore", SimdLevel::avx512), std::nullopt);
+}
+
+// This test process runs the kernels OpenBLAS detected; the nclab binary restarts itself with better
+// ones where better_blas_core names some. On a CPU that OpenBLAS 0.3.21 does not know (recent Xeons)
+// this runs the real restart.
+TEST(BlasCore, BinaryRunsTheChosenCore) {
+  if (std::getenv("OPENBLAS_CORETYPE") != nullptr) GTEST_SKIP() << "OPENBLAS_CORETYPE is set for the tests";
+  const std::string detected = openblas_get_corename();
+  const auto better = better_blas_core(detected, cpu_simd_level());
+  const e2e::ProcessResult result = e2e::run_nclab({"--version"});
+  ASSERT_EQ(result.exit_status, 0) << result.describe();
+  if (better) {
+    EXPECT_NE(result.out.find("OpenBLAS core: " + *better + " (chosen by nclab for this CPU; OpenBLAS detected " +
+                              detected),
+              std::string::npos)
+        << result.out;
+  } else {
+    EXPECT_NE(result.out.find("OpenBLAS core: " + detected + "\n"), std::string::npos) << result.out;
+  }
+}
+
+TEST(BlasCore, BinaryKeepsTheUsersCore) {
+  e2e::ProcessOptions options;
+  options.environment = {{"OPENBLAS_CORETYPE", "Prescott"}};
+  const e2e::ProcessResult result = e2e::run_nclab({"--version"}, options);
+  ASSERT_EQ(result.exit_status, 0) << result.describe();
+  EXPECT_NE(result.out.find("OpenBLAS core: Prescott (set by OPENBLAS_CORETYPE)"), std::string::npos) << result.out;
+}
+
+}  // namespace
+}  // namespace nclab
