@@ -199,9 +199,11 @@ void check_value(const OptionSpec& spec, const std::string& text, bool allow_lis
     if (spec.kind == OptionKind::integer && number != std::floor(number)) {
       throw InputError("invalid value '" + value + "' for --" + spec.name + ": expected a whole number");
     }
-    if (number < spec.min_value || number > spec.max_value) {
-      throw InputError("--" + spec.name + "=" + value + " is outside its bounds [" +
-                       format_number(spec.min_value) + ", " + format_number(spec.max_value) + "]");
+    const bool below = spec.min_exclusive ? number <= spec.min_value : number < spec.min_value;
+    if (below || number > spec.max_value) {
+      throw InputError("--" + spec.name + "=" + value + " is outside its bounds " + (spec.min_exclusive ? "(" : "[") +
+                       format_number(spec.min_value) + ", " + format_number(spec.max_value) +
+                       (std::isfinite(spec.max_value) ? "]" : ")"));
     }
   }
 }
@@ -411,7 +413,9 @@ std::string training_help(const std::string& command, const std::vector<OptionSp
         (std::isfinite(spec.min_value) || std::isfinite(spec.max_value))) {
       const std::string lo = std::isfinite(spec.min_value) ? format_number(spec.min_value) : "-inf";
       const std::string hi = std::isfinite(spec.max_value) ? format_number(spec.max_value) : "inf";
-      facts.push_back("bounds: [" + lo + ", " + hi + "]");
+      const std::string close = std::isfinite(spec.max_value) ? "]" : ")";
+      facts.push_back(std::string("bounds: ") + (spec.min_exclusive || !std::isfinite(spec.min_value) ? "(" : "[") + lo +
+                      ", " + hi + close);
     }
     if (!spec.default_value.empty()) facts.push_back("default: " + spec.default_value);
     for (const auto& [key, allowed] : spec.applies_when) {

@@ -36,6 +36,12 @@ OptionSpec integer(std::string name, std::string def, double lo, double hi, std:
   return spec;
 }
 
+// Makes the lower bound exclusive: --help shows (lo, hi] and the value lo itself is rejected.
+OptionSpec above_minimum(OptionSpec spec) {
+  spec.min_exclusive = true;
+  return spec;
+}
+
 OptionSpec choice(std::string name, std::string def, std::vector<std::string> choices, std::string help,
                   std::string group) {
   OptionSpec spec;
@@ -181,7 +187,7 @@ std::vector<OptionSpec> training_options() {
              training),
       integer("members", "1", 1, 10000, "networks", "ensemble size M", training),
       integer("batch", "1", 1, 1e9, "patterns", "patterns per update; 1 is online training", training),
-      number("learning-rate", "0.1", 0, kInf, "", "SGD step size, above 0", training),
+      above_minimum(number("learning-rate", "0.1", 0, kInf, "", "SGD step size", training)),
       number("momentum", "0", 0, 0.999999, "", "SGD momentum", training),
       integer("epochs", "100", 1, 1e9, "epochs", "training epochs (per member in sequential mode)", training),
       number("init-range", "0.5", 0, kInf, "", "initial parameters drawn from U(-a, a)", training),

@@ -17,6 +17,7 @@ struct OptionSpec {
   std::string default_value;  // "" when the option has no default
   double min_value = 0;       // bounds for number and integer options
   double max_value = 0;
+  bool min_exclusive = false;  // the value must be above min_value, not equal to it
   std::vector<std::string> choices;  // for choice options
   std::string unit;                  // shown in --help, e.g. "epochs"
   std::string help;

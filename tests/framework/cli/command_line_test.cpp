@@ -252,5 +252,14 @@ TEST(TrainingHelp, ListsEveryOptionWithDefaultAndBounds) {
   EXPECT_NE(help.find("bounds: [1, 10000]; default: 1"), std::string::npos) << help;
 }
 
+TEST(TrainingHelp, ExclusiveAndUnboundedEndsAreShownOpen) {
+  // --learning-rate must be above 0: help used to show [0, inf], and 0 passed the bounds check.
+  const std::string help = training_help("train", training_options());
+  EXPECT_NE(help.find("bounds: (0, inf); default: 0.1"), std::string::npos) << help;
+  const std::string message = error_of({"--data", "x", "--learning-rate", "0"});
+  EXPECT_NE(message.find("--learning-rate=0 is outside its bounds (0, inf)"), std::string::npos) << message;
+  EXPECT_EQ(error_of({"--data", "x", "--learning-rate", "1e-9"}), "");
+}
+
 }  // namespace
 }  // namespace nclab
