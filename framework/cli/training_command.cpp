@@ -137,6 +137,11 @@ int run_training_command(const std::string& command, const std::vector<std::stri
               "OpenBLAS single-threaded inside tasks: " + blas_configuration() + "; " + blas_core_description());
 
   SweepPlan plan = expand_grid(options, table);
+  if (plan.repeated_runs > 0) {
+    log_message(LogLevel::warning, "a value is listed more than once (such as --lambda 0.5,0.5): " +
+                                       std::to_string(plan.repeated_runs) +
+                                       " repeated runs are skipped, and each distinct run trains once");
+  }
   RunExecutor executor(options.get("data-dir"), options.flag("allow-unstable"));
   const std::size_t threads = effective_threads(static_cast<std::size_t>(std::stod(options.get("threads"))));
   const auto execute = [&](const RunSpec& run) { return executor.execute(run); };

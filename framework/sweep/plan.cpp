@@ -163,7 +163,10 @@ SweepPlan expand_grid(const ParsedOptions& options, const std::vector<OptionSpec
       if (folds > 0) run_settings["fold"] = std::to_string(fold);
       RunSpec run;
       run.run_id = settings_hash(run_settings);
-      if (!seen_runs.insert(run.run_id).second) continue;  // a value listed twice runs once
+      if (!seen_runs.insert(run.run_id).second) {  // a value listed twice runs once
+        ++plan.repeated_runs;
+        continue;
+      }
       run.settings = RunSettings(pool, run_settings);
       run.fold = fold;
       run.seed = static_cast<std::uint64_t>(parse_number("seeds", seed_text));

@@ -30,6 +30,7 @@ struct RunSpec {
 struct SweepPlan {
   std::vector<RunSpec> runs;
   std::size_t grid_points = 0;
+  std::size_t repeated_runs = 0;  // runs that a value listed twice would have repeated; each runs once
 };
 
 SweepPlan expand_grid(const ParsedOptions& options, const std::vector<OptionSpec>& table);

@@ -62,6 +62,8 @@ TEST(ExpandGrid, FoldSelection) {
 TEST(ExpandGrid, DuplicateValuesRunOnce) {
   const SweepPlan plan = plan_for({"--data", "builtin:sine", "--method", "ncl", "--lambda", "0.5,0.50,0.5"});
   EXPECT_EQ(plan.runs.size(), 1u);
+  EXPECT_EQ(plan.repeated_runs, 2u) << "the command warns about the skipped repeats";
+  EXPECT_EQ(plan_for({"--data", "builtin:sine", "--method", "ncl", "--lambda", "0.5,0.2"}).repeated_runs, 0u);
 }
 
 TEST(ExpandGrid, RunIdsAreStableHashesOfSettings) {
