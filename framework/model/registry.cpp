@@ -94,7 +94,8 @@ const ModelEntry& ModelRegistry::find(const std::string& name) const {
   const auto found = entries_.find(name);
   if (found == entries_.end()) {
     const std::vector<std::string> known = names();
-    throw InputError("unknown model '" + name + "'; known models: " + (known.empty() ? "none" : join(known)));
+    throw InputError("unknown model '" + name + "'; known models: " + (known.empty() ? "none" : join(known)) +
+                     ". A model from a shared library needs --plugin PATH, also on --resume");
   }
   return found->second;
 }
