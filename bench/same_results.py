@@ -48,8 +48,13 @@ def main():
     if len(sys.argv) != 3:
         print("usage: same_results.py BEFORE.h5 AFTER.h5", file=sys.stderr)
         return 2
-    with h5py.File(sys.argv[1], "r") as before, h5py.File(sys.argv[2], "r") as after:
-        left, right = collect(before), collect(after)
+    try:
+        with h5py.File(sys.argv[1], "r") as before, h5py.File(sys.argv[2], "r") as after:
+            left, right = collect(before), collect(after)
+    except OSError as error:
+        print("same_results.py: cannot read %s: %s" % (error.filename or " or ".join(sys.argv[1:]), error),
+              file=sys.stderr)
+        return 2
     differences = sorted(k for k in left.keys() | right.keys() if k not in left or k not in right or not same(left[k], right[k]))
     for key in differences[:20]:
         print("differs: " + key)
@@ -61,4 +66,9 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        # The reader (head, say) closed the pipe early.
+        sys.stderr.close()
+        sys.exit(1)

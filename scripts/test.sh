@@ -15,7 +15,7 @@ if [[ "${NCLAB_WITH_MPI:-0}" == 1 ]]; then
 fi
 BUILD_DIR=$build_dir "$root/scripts/build.sh" -DNCLAB_TESTS=ON -DNCLAB_DATA_DIR="$data_dir" -DNCLAB_MPI=$mpi "$@"
 cd "$build_dir"
-ctest --output-on-failure -j "$(nproc)" --timeout 600
+ctest --output-on-failure -j "${JOBS:-$(nproc)}" --timeout 600
 if compgen -G "$root/scripts/tests/test_*.py" >/dev/null; then
   cd "$root"
   NCLAB_BINARY="$build_dir/nclab" NCLAB_DATA_DIR="$data_dir" /usr/bin/python3 -m pytest -q scripts/tests

@@ -261,6 +261,26 @@ bool option_applies(const OptionSpec& spec, const std::map<std::string, std::str
   return true;
 }
 
+namespace {
+
+// The text of a config file, or null when it cannot be read. The plugin prescan and the parse both
+// read it, and a pipe (--config /dev/stdin, --config <(...)) gives its text only once, so the text of
+// anything but a regular file is kept for the rest of the process.
+const std::string* config_text(const std::string& path) {
+  static std::map<std::string, std::string> texts;
+  const bool regular = std::filesystem::is_regular_file(path);
+  const auto cached = texts.find(path);
+  if (!regular && cached != texts.end()) return &cached->second;
+  std::ifstream file(path);
+  if (!file) return nullptr;
+  std::ostringstream text;
+  text << file.rdbuf();
+  texts[path] = text.str();
+  return &texts[path];
+}
+
+}  // namespace
+
 std::vector<std::string> prescan_plugins(const std::vector<std::string>& args) {
   std::vector<std::string> plugins;
   std::string config;
@@ -278,8 +298,9 @@ std::vector<std::string> prescan_plugins(const std::vector<std::string>& args) {
       (name == "--plugin" ? plugins.push_back(value) : void(config = value));
     }
   }
-  if (!config.empty()) {
-    std::ifstream file(config);
+  const std::string* text = config.empty() || std::filesystem::is_directory(config) ? nullptr : config_text(config);
+  if (text != nullptr) {
+    std::istringstream file(*text);
     std::string line;
     while (std::getline(file, line)) {
       const auto equals = line.find('=');
@@ -328,10 +349,11 @@ ParsedOptions parse_training_options(const std::string& command, const std::vect
       throw InputError("--config '" + path + "' is a folder: give the path of an INI file, e.g. --config " +
                        (std::filesystem::path(path) / "sweep.ini").string());
     }
-    std::ifstream file(path);
-    if (!file) {
+    const std::string* text = config_text(path);
+    if (text == nullptr) {
       throw InputError("cannot read the config file '" + path + "' given by --config: check the path");
     }
+    std::istringstream file(*text);
     // Every value in the file is checked here, with its line, also when the command line overrides it.
     for (const ConfigEntry& entry : check_config_lines(file, path, command, table)) {
       const OptionSpec& spec = *find_option(table, entry.key);

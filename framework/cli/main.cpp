@@ -39,6 +39,11 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(words.begin() + 1, words.end());
   try {
     if (command == "--version" || command == "version") {
+      if (!args.empty()) {
+        std::cerr << "nclab " << command << ": error: unexpected argument '" << args[0]
+                  << "': --version takes no options\n";
+        return 2;
+      }
       std::cout << nclab::version_text();
       return 0;
     }

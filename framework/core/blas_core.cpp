@@ -1,6 +1,7 @@
 #include "framework/core/blas_core.hpp"
 
 #include <cblas.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -83,13 +84,32 @@ std::optional<std::string> better_blas_core(const std::string& core_name, SimdLe
   return std::string(better);
 }
 
+namespace {
+
+// The core OpenBLAS had detected before nclab restarted itself, kept by the restarted process.
+std::string& replaced_core() {
+  static std::string core;
+  return core;
+}
+
+}  // namespace
+
 void restart_with_better_blas_core(char** argv) {
+  if (const char* replaced = std::getenv(kReplacedBlasCoreVariable)) {
+    // The restarted process: keep the note for blas_core_description(), and pass it on to nobody.
+    replaced_core() = replaced;
+    unsetenv(kReplacedBlasCoreVariable);
+    return;
+  }
   if (std::getenv("OPENBLAS_CORETYPE") != nullptr) return;
+  // Started as `ld.so nclab ...`, /proc/self/exe is the loader, which would take the first argument
+  // for the program. The kernel passes AT_BASE = 0 exactly when it ran no interpreter.
+  if (getauxval(AT_BASE) == 0) return;
   const char* detected = openblas_get_corename();
   if (detected == nullptr) return;
   const std::optional<std::string> better = better_blas_core(detected, cpu_simd_level());
   if (!better) return;
-  // The child sees OPENBLAS_CORETYPE set, so it never restarts again.
+  // The restarted process sees OPENBLAS_CORETYPE set, so it never restarts again.
   if (setenv("OPENBLAS_CORETYPE", better->c_str(), 1) != 0) return;
   setenv(kReplacedBlasCoreVariable, detected, 1);
   execv("/proc/self/exe", argv);
@@ -99,16 +119,25 @@ void restart_with_better_blas_core(char** argv) {
 }
 
 std::string blas_core_description() {
-  const char* core = openblas_get_corename();
-  std::string text = std::string("OpenBLAS core: ") + (core != nullptr ? core : "unknown");
-  const char* replaced = std::getenv(kReplacedBlasCoreVariable);
-  if (replaced != nullptr && std::getenv("OPENBLAS_CORETYPE") != nullptr) {
-    text += std::string(" (chosen by nclab for this CPU; OpenBLAS detected ") + replaced +
-            "; set OPENBLAS_CORETYPE to override)";
-  } else if (std::getenv("OPENBLAS_CORETYPE") != nullptr) {
-    text += " (set by OPENBLAS_CORETYPE)";
+  const char* core_name = openblas_get_corename();
+  const std::string core = core_name != nullptr ? core_name : "unknown";
+  std::string text = "OpenBLAS core: " + core;
+  const char* requested = std::getenv("OPENBLAS_CORETYPE");
+  if (requested == nullptr) return text;
+  const bool runs_requested = lower_case(requested) == lower_case(core);
+  if (!replaced_core().empty() && runs_requested &&
+      better_blas_core(replaced_core(), cpu_simd_level()) == std::optional<std::string>(requested)) {
+    return text + " (chosen by nclab for this CPU; OpenBLAS detected " + replaced_core() +
+           "; set OPENBLAS_CORETYPE to override)";
   }
-  return text;
+  if (!runs_requested) {
+    // OpenBLAS 0.3.21 runs Cooperlake for a name it does not know, empty included, without a message.
+    return text + " (OPENBLAS_CORETYPE='" + requested + "' is not a core OpenBLAS knows by that name)";
+  }
+  if (blas_core_level(core) > cpu_simd_level() && cpu_simd_level() != SimdLevel::unknown) {
+    return text + " (set by OPENBLAS_CORETYPE, but this CPU lacks its instructions)";
+  }
+  return text + " (set by OPENBLAS_CORETYPE)";
 }
 
 }  // namespace nclab

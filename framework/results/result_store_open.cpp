@@ -241,6 +241,13 @@ std::unique_ptr<ResultStore> ResultStore::resume(const std::filesystem::path& fi
                 index.metadata.git_commit + "), and this is nclab " + metadata.nclab_version + " (commit " +
                 metadata.git_commit + "). Runs that the two builds train may differ in their last digits");
   }
+  if (index.metadata.openblas_config != metadata.openblas_config && options.log) {
+    // Another OpenBLAS core (OPENBLAS_CORETYPE, another CPU) rounds its products differently.
+    options.log("warning: " + quoted(file) + " was started with " + index.metadata.openblas_config +
+                ", and this process runs " + metadata.openblas_config +
+                ". Runs with BLAS-sized layers may differ in their last digits from the stored ones; set "
+                "OPENBLAS_CORETYPE to the stored core to avoid that");
+  }
 
   const bool consolidated = index.layout == kLayoutConsolidated;
   // A consolidated FILE contains every run; per-run files beside it are leftovers of its consolidation.

@@ -3,9 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "framework/cli/option_table.hpp"
 #include "nclab/version.hpp"
@@ -56,6 +60,22 @@ TEST(Commands, VersionNamesVersionAndLibraries) {
   EXPECT_EQ(result.out.rfind(std::string("nclab ") + kVersion + " (commit " + kGitCommit + ")", 0), 0u) << result.out;
   EXPECT_TRUE(contains(result.out, "HDF5 ")) << result.out;
   EXPECT_TRUE(contains(result.out, "OpenBLAS")) << result.out;
+}
+
+TEST(Commands, ConfigFromPipeIsRead) {
+  // The plugin prescan and the parse both read --config. A pipe gives its text once, so the parse
+  // used to see an empty file and the run ignored the config without a word.
+  const ScratchFolder folder("config-pipe");
+  const std::filesystem::path fifo = folder / "config.ini";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::thread writer([&] {
+    std::ofstream out(fifo);
+    out << "data = builtin:sine\ntest-fraction = 0.25\nepochs = 3\nmembers = 2\n";
+  });
+  const ProcessResult result = run_nclab({"train", "--config", fifo.string(), "--log-level", "warning"});
+  writer.join();
+  ASSERT_EQ(result.exit_status, 0) << result.describe();
+  EXPECT_TRUE(contains(result.out, "over 1 complete run")) << result.out;
 }
 
 TEST(Commands, NoArgumentsPrintsUsageAndExitsTwo) {

@@ -4,6 +4,7 @@
 
 #include <cblas.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <string>
@@ -65,6 +66,28 @@ TEST(BlasCore, BinaryKeepsTheUsersCore) {
   const e2e::ProcessResult result = e2e::run_nclab({"--version"}, options);
   ASSERT_EQ(result.exit_status, 0) << result.describe();
   EXPECT_NE(result.out.find("OpenBLAS core: Prescott (set by OPENBLAS_CORETYPE)"), std::string::npos) << result.out;
+}
+
+TEST(BlasCore, BinaryNamesAnUnknownCore) {
+  // OpenBLAS 0.3.21 silently runs another core for a name it does not know.
+  e2e::ProcessOptions options;
+  options.environment = {{"OPENBLAS_CORETYPE", "NoSuchCore"}};
+  const e2e::ProcessResult result = e2e::run_nclab({"--version"}, options);
+  ASSERT_EQ(result.exit_status, 0) << result.describe();
+  EXPECT_NE(result.out.find("(OPENBLAS_CORETYPE='NoSuchCore' is not a core OpenBLAS knows by that name)"),
+            std::string::npos)
+      << result.out;
+}
+
+TEST(BlasCore, BinaryRunsUnderTheDynamicLoader) {
+  // `ld.so nclab ARGS` must run nclab with ARGS. Restarting /proc/self/exe there would restart the
+  // loader, which then took the command for the program to load.
+  const char* loader = "/lib64/ld-linux-x86-64.so.2";
+  if (access(loader, X_OK) != 0) GTEST_SKIP() << loader << " is not here";
+  const e2e::ProcessResult result = e2e::run_process({loader, e2e::nclab_binary().string(), "--version"});
+  ASSERT_EQ(result.exit_status, 0) << result.describe();
+  EXPECT_EQ(result.out.rfind("nclab ", 0), 0u) << result.out;
+  EXPECT_NE(result.out.find("OpenBLAS core: "), std::string::npos) << result.out;
 }
 
 }  // namespace

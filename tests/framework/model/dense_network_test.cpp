@@ -263,8 +263,7 @@ std::vector<double> stepped_by_backward(DenseNetwork network, const Matrix& x, c
 
 TEST(DenseNetwork, BackwardAndStepMatchesBackwardThenStep) {
   // Batch 2 keeps every layer on the loop path, where the step must give the same bits. At batch 64
-  // the 40-30 and 30-20 layers step inside their dgemm calls (beta = 1), which rounds -rate G^T X once
-  // instead of twice: equal to rounding. Every layer below the top must see its delta computed from
+  // the 40-30 and 30-20 layers step inside their dgemm calls (beta = 1), which may round differently. Every layer below the top must see its delta computed from
   // the weights above it before they stepped, or the difference would be of the order of the step.
   for (const std::size_t batch : {2u, 64u}) {
     DenseNetwork network(40, {{30, Activation::sigmoid}, {20, Activation::sigmoid}, {3, Activation::softmax}});

@@ -231,6 +231,31 @@ TEST(ResultStore, ResumeByAnotherBuildWarns) {
       << "the file's own build must not warn";
 }
 
+TEST(ResultStore, ResumeWithAnotherOpenBlasCoreWarns) {
+  // OPENBLAS_CORETYPE or another CPU changes the kernels, and with them the bits of large products.
+  TemporaryFolder folder;
+  const auto file = folder / "results.h5";
+  SweepMetadata metadata = test::fixture_metadata();
+  metadata.openblas_config = "OpenBLAS 0.3.21 DYNAMIC_ARCH Prescott";
+  ResultStore::create(file, metadata, test::fixture_grid(2))->finish();
+
+  std::vector<std::string> messages;
+  StoreOptions options;
+  options.log = [&](const std::string& message) { messages.push_back(message); };
+  SweepMetadata other = metadata;
+  other.openblas_config = "OpenBLAS 0.3.21 DYNAMIC_ARCH SkylakeX";
+  ResultStore::resume(file, other, test::fixture_grid(2), options)->finish();
+  EXPECT_TRUE(std::any_of(messages.begin(), messages.end(), [](const std::string& m) {
+    return contains(m, "started with OpenBLAS 0.3.21 DYNAMIC_ARCH Prescott") && contains(m, "SkylakeX") &&
+           contains(m, "OPENBLAS_CORETYPE");
+  }));
+
+  messages.clear();
+  ResultStore::resume(file, metadata, test::fixture_grid(2), options)->finish();
+  EXPECT_FALSE(std::any_of(messages.begin(), messages.end(), [](const std::string& m) { return contains(m, "OPENBLAS"); }))
+      << "the file's own core must not warn";
+}
+
 TEST(ResultStore, CreateRejectsMissingFolder) {
   TemporaryFolder folder;
   const auto file = folder / "no-such-folder" / "results.h5";
