@@ -208,11 +208,10 @@ void DenseNetwork::start_backward(bool stepping, ConstMatrixView grad, GradientA
   if (at == GradientAt::output) chain_activation(last.layout.activation, batch_rows(last.output), last_delta);
 }
 
-void DenseNetwork::backward(ConstMatrixView grad, GradientAt at, std::span<double> param_grad, MatrixView* input_grad) {
-  start_backward(false, grad, at, param_grad.size(), input_grad);
-
-  // Layer l: dW_l = delta_l^T A_{l-1}, db_l = column sums of delta_l, and
-  // delta_{l-1} = (delta_l W_l) * f'_{l-1}, or dL/dX = delta_1 W_1 below the first layer.
+template <typename LayerPass>
+void DenseNetwork::propagate_down(MatrixView* input_grad, LayerPass pass) {
+  // Layer l, from the top: pass(layer, A_{l-1}, below) writes delta_l W_l to `below`, which is
+  // delta_{l-1} before f'_{l-1} or, below the first layer, dL/dX (skipped when input_grad is null).
   for (std::size_t l = layers_.size(); l-- > 0;) {
     Layer& layer = layers_[l];
     const ConstMatrixView layer_input = l == 0 ? batch_rows(input_) : batch_rows(layers_[l - 1].output);
@@ -223,31 +222,31 @@ void DenseNetwork::backward(ConstMatrixView grad, GradientAt at, std::span<doubl
       below = &below_delta;
     }
 
-    layer_backward(layer_input, weight_view(layer.layout, parameters_.data()), batch_rows(layer.delta),
-                   weight_view(layer.layout, param_grad.data()),
-                   param_grad.subspan(layer.layout.bias_offset, layer.layout.bias_size), below);
+    pass(layer, layer_input, below);
 
     if (l > 0) chain_activation(layers_[l - 1].layout.activation, layer_input, below_delta);
   }
 }
 
+void DenseNetwork::backward(ConstMatrixView grad, GradientAt at, std::span<double> param_grad, MatrixView* input_grad) {
+  start_backward(false, grad, at, param_grad.size(), input_grad);
+
+  // dW_l = delta_l^T A_{l-1} and db_l = column sums of delta_l.
+  propagate_down(input_grad, [&](Layer& layer, ConstMatrixView layer_input, MatrixView* below) {
+    layer_backward(layer_input, weight_view(layer.layout, parameters_.data()), batch_rows(layer.delta),
+                   weight_view(layer.layout, param_grad.data()),
+                   param_grad.subspan(layer.layout.bias_offset, layer.layout.bias_size), below);
+  });
+}
+
 void DenseNetwork::backward_and_step(ConstMatrixView grad, GradientAt at, double rate, std::span<double> scratch) {
   start_backward(true, grad, at, scratch.size(), nullptr);
 
-  // As backward(), layer by layer from the top, but each layer steps right after its delta_{l-1} has
-  // been computed from its old W_l. BLAS-sized layers step inside the weight-gradient product. Small
-  // ones compute dW into `scratch` and step element by element, as MomentumSgd does.
-  for (std::size_t l = layers_.size(); l-- > 0;) {
-    Layer& layer = layers_[l];
+  // Each layer steps right after its delta_{l-1} has been computed from its old W_l. BLAS-sized
+  // layers step inside the weight-gradient product. Small ones compute dW into `scratch` and step
+  // element by element, as MomentumSgd does.
+  propagate_down(nullptr, [&](Layer& layer, ConstMatrixView layer_input, MatrixView* below) {
     const LayerLayout& layout = layer.layout;
-    const ConstMatrixView layer_input = l == 0 ? batch_rows(input_) : batch_rows(layers_[l - 1].output);
-    MatrixView below_delta;
-    MatrixView* below = nullptr;
-    if (l > 0) {
-      below_delta = batch_rows(layers_[l - 1].delta);
-      below = &below_delta;
-    }
-
     const std::span<double> db = scratch.subspan(layout.bias_offset, layout.bias_size);
     if (dense_backward_uses_blas(layer_input.rows, layout.rows, layout.cols)) {
       detail::dense_step_blas(layer_input, weight_view(layout, parameters_.data()), batch_rows(layer.delta), rate, db,
@@ -261,9 +260,7 @@ void DenseNetwork::backward_and_step(ConstMatrixView grad, GradientAt at, double
     }
     double* b = parameters_.data() + layout.bias_offset;
     for (std::size_t o = 0; o < layout.bias_size; ++o) b[o] += -rate * db[o];
-
-    if (l > 0) chain_activation(layers_[l - 1].layout.activation, layer_input, below_delta);
-  }
+  });
 }
 
 std::unique_ptr<Model> DenseNetwork::clone() const { return std::make_unique<DenseNetwork>(*this); }

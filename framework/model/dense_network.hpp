@@ -66,6 +66,10 @@ class DenseNetwork final : public Model {
   // Grows the layer outputs, and with `backward` also the input copy and the deltas, to at least
   // `rows` rows.
   void reserve_rows(std::size_t rows, bool backward);
+  // Runs pass(layer, layer input, below) for every layer from the top, then chains delta_{l-1}
+  // through f'_{l-1}.
+  template <typename LayerPass>
+  void propagate_down(MatrixView* input_grad, LayerPass pass);
   // The checks shared by backward() and backward_and_step(), and the output layer's delta.
   void start_backward(bool stepping, ConstMatrixView grad, GradientAt at, std::size_t buffer_values,
                       const MatrixView* input_grad);
