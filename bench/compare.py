@@ -47,9 +47,10 @@ class Bench:
         self.blas_core = self.nclab_blas_core()
 
     def nclab_blas_core(self):
-        """The OpenBLAS core that nclab runs, from `nclab --version`. nclab replaces a core that OpenBLAS
-        fell back to on a CPU it does not know (OPENBLAS_CORETYPE); every other program here gets the
-        same core, so that all of them run the same dgemm kernels."""
+        """Return the OpenBLAS core that nclab runs, read from `nclab --version`.
+
+        nclab replaces the generic core that OpenBLAS falls back to on a CPU it does not recognise.
+        Every other program here gets the same core, so all of them run the same dgemm kernels."""
         out = subprocess.run(self.nclab("--version"), stdout=subprocess.PIPE, text=True, check=True).stdout
         match = re.search(r"^OpenBLAS core: (\S+)", out, re.MULTILINE)
         return match.group(1) if match else None

@@ -263,9 +263,9 @@ bool option_applies(const OptionSpec& spec, const std::map<std::string, std::str
 
 namespace {
 
-// The text of a config file, or null when it cannot be read. The plugin prescan and the parse both
-// read it, and a pipe (--config /dev/stdin, --config <(...)) gives its text only once, so the text of
-// anything but a regular file is kept for the rest of the process.
+// Returns the text of a config file, or null when it cannot be read. The plugin prescan and the parse
+// both read it. A pipe (--config /dev/stdin, --config <(...)) gives its text only once, so the text
+// of anything but a regular file is kept for the rest of the process.
 const std::string* config_text(const std::string& path) {
   static std::map<std::string, std::string> texts;
   const bool regular = std::filesystem::is_regular_file(path);

@@ -36,7 +36,7 @@ OptionSpec integer(std::string name, std::string def, double lo, double hi, std:
   return spec;
 }
 
-// Makes the lower bound exclusive: --help shows (lo, hi] and the value lo itself is rejected.
+// Makes the lower bound exclusive: --help opens the bounds with "(" and the value lo is rejected.
 OptionSpec above_minimum(OptionSpec spec) {
   spec.min_exclusive = true;
   return spec;

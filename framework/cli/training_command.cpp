@@ -140,7 +140,8 @@ int run_training_command(const std::string& command, const std::vector<std::stri
   if (plan.repeated_runs > 0) {
     log_message(LogLevel::warning, "a value is listed more than once (such as --lambda 0.5,0.5): " +
                                        std::to_string(plan.repeated_runs) +
-                                       " repeated runs are skipped, and each distinct run trains once");
+                                       " repeated runs are skipped, and each distinct run trains once. "
+                                       "Remove the repeated values to silence this warning");
   }
   RunExecutor executor(options.get("data-dir"), options.flag("allow-unstable"));
   const std::size_t threads = effective_threads(static_cast<std::size_t>(std::stod(options.get("threads"))));

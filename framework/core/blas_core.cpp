@@ -96,7 +96,8 @@ std::string& replaced_core() {
 
 void restart_with_better_blas_core(char** argv) {
   if (const char* replaced = std::getenv(kReplacedBlasCoreVariable)) {
-    // The restarted process: keep the note for blas_core_description(), and pass it on to nobody.
+    // In the restarted process: keep the replaced core for blas_core_description(), and remove the
+    // variable so that child processes do not inherit it.
     replaced_core() = replaced;
     unsetenv(kReplacedBlasCoreVariable);
     return;
@@ -109,7 +110,7 @@ void restart_with_better_blas_core(char** argv) {
   if (detected == nullptr) return;
   const std::optional<std::string> better = better_blas_core(detected, cpu_simd_level());
   if (!better) return;
-  // The restarted process sees OPENBLAS_CORETYPE set, so it never restarts again.
+  // The restarted process finds OPENBLAS_CORETYPE set, so it does not restart again.
   if (setenv("OPENBLAS_CORETYPE", better->c_str(), 1) != 0) return;
   setenv(kReplacedBlasCoreVariable, detected, 1);
   execv("/proc/self/exe", argv);
@@ -132,7 +133,8 @@ std::string blas_core_description() {
   }
   if (!runs_requested) {
     // OpenBLAS 0.3.21 runs Cooperlake for a name it does not know, empty included, without a message.
-    return text + " (OPENBLAS_CORETYPE='" + requested + "' is not a core OpenBLAS knows by that name)";
+    return text + " (OPENBLAS_CORETYPE='" + requested +
+           "' is not a known OpenBLAS core name; set one such as SkylakeX or Haswell)";
   }
   if (blas_core_level(core) > cpu_simd_level() && cpu_simd_level() != SimdLevel::unknown) {
     return text + " (set by OPENBLAS_CORETYPE, but this CPU lacks its instructions)";

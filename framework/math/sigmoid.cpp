@@ -8,8 +8,8 @@
 
 namespace nclab {
 
-// y = 1 / (1 + e^-x) with exp_kernel, the exponential of the member lanes, so that a layer gives the
-// same bits here as in framework/ensemble/member_lanes.cpp. The formula needs no branch on the sign:
+// y = 1 / (1 + e^-x) with exp_kernel, the exponential of the member lanes, so that the sigmoid gives
+// the same bits here as in framework/ensemble/member_lanes.cpp. The formula needs no branch on the sign:
 // for x < -709.78 e^-x is +inf and y is +0, where the exact value is below 2^-1022 anyway. A NaN stays
 // NaN. Four values at a time go through one Double4 pass (one AVX2 instruction per step in the AVX2
 // clone). The rest of a row goes through the scalar kernel, which gives the same bits.

@@ -70,7 +70,7 @@ class Model {
   virtual std::unique_ptr<Model> clone() const = 0;
 
   // One plain SGD step from the last forward() batch: theta += -rate g, where g is what backward()
-  // writes to param_grad. `scratch` holds parameters().size() values and may be overwritten. The
+  // writes to param_grad. `scratch` has parameters().size() values and may be overwritten. The
   // default runs backward() into scratch and steps element by element, with the bits of MomentumSgd
   // without momentum. A model may fuse the step into its gradient products instead, which may round
   // differently but just as deterministically.

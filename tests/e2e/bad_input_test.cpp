@@ -88,6 +88,18 @@ TEST(BadOptions, ExitTwoWithValueAndFix) {
   EXPECT_FALSE(std::filesystem::exists(folder / "softmax-sweep.h5")) << "a rejected sweep created its --out file";
 }
 
+TEST(BadOptions, RepeatedListValueWarns) {
+  // A repeated value is not an error: each distinct run trains once, and a warning names the repeat.
+  ScratchFolder folder("repeated-value");
+  const ProcessResult result =
+      run_nclab({"sweep", "--data", "builtin:sine", "--test-fraction", "0.25", "--epochs", "1", "--method", "ncl",
+                 "--lambda", "0.5,0.5,0.2", "--progress", "never", "--out", (folder / "sweep.h5").string()});
+  ASSERT_EQ(result.exit_status, 0) << result.describe();
+  EXPECT_NE(result.err.find("warning a value is listed more than once"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find(": 1 repeated runs are skipped"), std::string::npos) << result.err;
+  EXPECT_NE(result.out.find("2 runs"), std::string::npos) << result.out;
+}
+
 TEST(BadDataFiles, ExitTwoNamingFileLineColumn) {
   ScratchFolder folder("bad-data");
   struct BadFile {

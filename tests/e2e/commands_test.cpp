@@ -63,8 +63,8 @@ TEST(Commands, VersionNamesVersionAndLibraries) {
 }
 
 TEST(Commands, ConfigFromPipeIsRead) {
-  // The plugin prescan and the parse both read --config. A pipe gives its text once, so the parse
-  // used to see an empty file and the run ignored the config without a word.
+  // The plugin prescan and the parse both read --config. A pipe gives its text once, so reading it
+  // twice would leave the parse an empty file and the run would ignore the config.
   const ScratchFolder folder("config-pipe");
   const std::filesystem::path fifo = folder / "config.ini";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);

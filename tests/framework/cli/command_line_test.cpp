@@ -252,8 +252,8 @@ TEST(TrainingHelp, ListsEveryOptionWithDefaultAndBounds) {
   EXPECT_NE(help.find("bounds: [1, 10000]; default: 1"), std::string::npos) << help;
 }
 
-TEST(TrainingHelp, ExclusiveAndUnboundedEndsAreShownOpen) {
-  // --learning-rate must be above 0: help used to show [0, inf], and 0 passed the bounds check.
+TEST(TrainingHelp, ExclusiveBoundsUseParentheses) {
+  // --learning-rate must be above 0, so help shows (0, inf) and the parser rejects 0 itself.
   const std::string help = training_help("train", training_options());
   EXPECT_NE(help.find("bounds: (0, inf); default: 0.1"), std::string::npos) << help;
   const std::string message = error_of({"--data", "x", "--learning-rate", "0"});

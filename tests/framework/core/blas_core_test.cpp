@@ -41,7 +41,7 @@ TEST(BlasCore, ReplacesOnlyCoresBelowTheCpu) {
   EXPECT_EQ(better_blas_core("SomeFutureCore", SimdLevel::avx512), std::nullopt);
 }
 
-// This test process runs the kernels OpenBLAS detected; the nclab binary restarts itself with better
+// This test process runs the kernels OpenBLAS detected. The nclab binary restarts itself with better
 // ones where better_blas_core names some. On a CPU that OpenBLAS 0.3.21 does not know (recent Xeons)
 // this runs the real restart.
 TEST(BlasCore, BinaryRunsTheChosenCore) {
@@ -74,7 +74,8 @@ TEST(BlasCore, BinaryNamesAnUnknownCore) {
   options.environment = {{"OPENBLAS_CORETYPE", "NoSuchCore"}};
   const e2e::ProcessResult result = e2e::run_nclab({"--version"}, options);
   ASSERT_EQ(result.exit_status, 0) << result.describe();
-  EXPECT_NE(result.out.find("(OPENBLAS_CORETYPE='NoSuchCore' is not a core OpenBLAS knows by that name)"),
+  EXPECT_NE(result.out.find("(OPENBLAS_CORETYPE='NoSuchCore' is not a known OpenBLAS core name; set one such "
+                            "as SkylakeX or Haswell)"),
             std::string::npos)
       << result.out;
 }

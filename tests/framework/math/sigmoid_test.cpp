@@ -57,9 +57,9 @@ TEST(Sigmoid, InplaceOverRowsWithStride) {
 }
 
 TEST(Sigmoid, InplaceMatchesLaneFormulaBitForBit) {
-  // sigmoid_inplace runs four values per vector pass and the rest of a row one by one, and both must give
-  // the bits of 1 / (1 + exp_kernel(-x)), the formula of the member lanes, for every sign, the signed
-  // zeros, infinities, NaN and rows whose length is not a multiple of four.
+  // sigmoid_inplace runs four values per vector pass and the rest of a row one by one. Both must give
+  // the bits of 1 / (1 + exp_kernel(-x)), the member lanes' formula. The inputs cover both signs, the
+  // signed zeros, infinities, NaN and a row length that is not a multiple of four.
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double inf = std::numeric_limits<double>::infinity();
   std::vector<double> inputs = {0.0, -0.0, 1e-300, -1e-300, 0.3, -0.3, 36.7, -36.7, 745.2, -745.2, 1e308, -1e308,

@@ -12,7 +12,7 @@
 namespace nclab {
 namespace {
 
-TEST(ModelStep, DefaultGivesTheBitsOfBackwardAndPlainSgd) {
+TEST(ModelStep, DefaultMatchesBackwardThenSgd) {
   testing::LinearModel model(6, 3, Activation::softmax);
   Rng rng(12);
   model.initialize_uniform(rng, 0.9);
