@@ -21,7 +21,7 @@ struct LayerShape {
 };
 
 // Loads and stores of the kW lanes of one value. The kernels below are always_inline into the
-// functions that NCLAB_AVX2_CLONES builds twice, so no Double4 crosses a call (see -Wpsabi in
+// functions that NCLAB_SIMD_CLONES builds twice, so no Double4 crosses a call (see -Wpsabi in
 // CMakeLists.txt).
 [[gnu::always_inline]] inline Double4 load4(const double* p) {
   Double4 v;
@@ -44,8 +44,8 @@ struct LayerShape {
     Double4 sum1 = {};
     for (std::size_t i = 0; i < cols; ++i) {
       const Double4 a = load4(in + i * kW);
-      sum0 += a * load4(w0 + i * kW);
-      sum1 += a * load4(w1 + i * kW);
+      sum0 = fused_multiply_add(a, load4(w0 + i * kW), sum0);
+      sum1 = fused_multiply_add(a, load4(w1 + i * kW), sum1);
     }
     store4(out + j * kW, sum0 + load4(biases + j * kW));
     store4(out + (j + 1) * kW, sum1 + load4(biases + (j + 1) * kW));
@@ -53,7 +53,7 @@ struct LayerShape {
   if (j < rows) {
     const double* w0 = weights + j * cols * kW;
     Double4 sum0 = {};
-    for (std::size_t i = 0; i < cols; ++i) sum0 += load4(in + i * kW) * load4(w0 + i * kW);
+    for (std::size_t i = 0; i < cols; ++i) sum0 = fused_multiply_add(load4(in + i * kW), load4(w0 + i * kW), sum0);
     store4(out + j * kW, sum0 + load4(biases + j * kW));
   }
 }
@@ -139,12 +139,12 @@ struct LayerShape {
     if (below != nullptr) {
       for (std::size_t i = 0; i < cols; ++i) {
         const Double4 old = load4(w + i * kW);
-        store4(below + i * kW, load4(below + i * kW) + d * old);
-        store4(w + i * kW, old + step * load4(in + i * kW));
+        store4(below + i * kW, fused_multiply_add(d, old, load4(below + i * kW)));
+        store4(w + i * kW, fused_multiply_add(step, load4(in + i * kW), old));
       }
     } else {
       for (std::size_t i = 0; i < cols; ++i) {
-        store4(w + i * kW, load4(w + i * kW) + step * load4(in + i * kW));
+        store4(w + i * kW, fused_multiply_add(step, load4(in + i * kW), load4(w + i * kW)));
       }
     }
     store4(biases + j * kW, load4(biases + j * kW) + step);
@@ -152,7 +152,7 @@ struct LayerShape {
 }
 
 // Runs the forward pass of one group through every layer and writes A_l into activations[l].
-NCLAB_AVX2_CLONES
+NCLAB_SIMD_CLONES
 void forward_group(const double* input, std::span<const LayerShape> layers, const double* const* weights,
                    const double* const* biases, double* const* activations) {
   const double* in = input;
@@ -192,7 +192,7 @@ void forward_group(const double* input, std::span<const LayerShape> layers, cons
 
 // Runs the backward pass and SGD step of one group. On entry deltas[L-1] contains dL/dZ of the output
 // layer (already chained), and the pass writes dL/dZ_l of the layers below into deltas[l].
-NCLAB_AVX2_CLONES
+NCLAB_SIMD_CLONES
 void backward_group(const double* input, std::span<const LayerShape> layers, double* const* weights,
                     double* const* biases, const double* const* activations, double* const* deltas, double rate) {
   for (std::size_t l = layers.size(); l-- > 0;) {

@@ -11,8 +11,8 @@ namespace nclab {
 MomentumSgd::MomentumSgd(std::size_t parameter_count, double learning_rate, double momentum)
     : velocity_(parameter_count, 0.0), learning_rate_(learning_rate), momentum_(momentum) {}
 
-// The loops below are element-wise, so the AVX2 clone gives the same bits as the baseline build.
-NCLAB_AVX2_CLONES
+// The loops below are element-wise, so the x86-64-v3 clone gives the same bits as the baseline build.
+NCLAB_SIMD_CLONES
 void MomentumSgd::step(std::span<double> parameters, std::span<const double> gradient, double scale) {
   if (parameters.size() != velocity_.size() || gradient.size() != velocity_.size()) {
     throw std::invalid_argument("MomentumSgd::step: expected " + std::to_string(velocity_.size()) +

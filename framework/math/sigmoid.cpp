@@ -11,9 +11,9 @@ namespace nclab {
 // y = 1 / (1 + e^-x) with exp_kernel, the exponential of the member lanes, so that the sigmoid gives
 // the same bits here as in framework/ensemble/member_lanes.cpp. The formula needs no branch on the sign:
 // for x < -709.78 e^-x is +inf and y is +0, where the exact value is below 2^-1022 anyway. A NaN stays
-// NaN. Four values at a time go through one Double4 pass (one AVX2 instruction per step in the AVX2
-// clone). The rest of a row goes through the scalar kernel, which gives the same bits.
-NCLAB_AVX2_CLONES
+// NaN. Four values at a time go through one Double4 pass (one AVX2 instruction per step in the
+// x86-64-v3 clone). The rest of a row goes through the scalar kernel, which gives the same bits.
+NCLAB_SIMD_CLONES
 void sigmoid_inplace(MatrixView values) {
   for (std::size_t r = 0; r < values.rows; ++r) {
     double* row = values.data + r * values.stride;
@@ -30,7 +30,7 @@ void sigmoid_inplace(MatrixView values) {
   }
 }
 
-NCLAB_AVX2_CLONES
+NCLAB_SIMD_CLONES
 void sigmoid_backward_inplace(ConstMatrixView outputs, MatrixView gradient) {
   if (outputs.rows != gradient.rows || outputs.cols != gradient.cols) {
     throw std::invalid_argument("sigmoid_backward_inplace: outputs are " + shape_string(outputs.rows, outputs.cols) +
