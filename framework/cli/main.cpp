@@ -28,7 +28,7 @@ const char* kUsage =
 }  // namespace
 
 int main(int argc, char** argv) {
-  nclab::restart_with_better_blas_core(argv);
+  nclab::use_better_blas_core();
   nclab::hdf5::skip_library_cleanup_at_exit();
   const std::vector<std::string> words(argv + 1, argv + argc);
   if (words.empty() || words[0] == "--help" || words[0] == "-h" || words[0] == "help") {

@@ -1,8 +1,7 @@
 #include "framework/core/blas_core.hpp"
 
 #include <cblas.h>
-#include <sys/auxv.h>
-#include <unistd.h>
+#include <dlfcn.h>
 
 #include <algorithm>
 #include <array>
@@ -86,7 +85,7 @@ std::optional<std::string> better_blas_core(const std::string& core_name, SimdLe
 
 namespace {
 
-// The core OpenBLAS had detected before nclab restarted itself, kept by the restarted process.
+// The core OpenBLAS had detected before nclab switched it, empty when nclab switched nothing.
 std::string& replaced_core() {
   static std::string core;
   return core;
@@ -94,29 +93,31 @@ std::string& replaced_core() {
 
 }  // namespace
 
-void restart_with_better_blas_core(char** argv) {
-  if (const char* replaced = std::getenv(kReplacedBlasCoreVariable)) {
-    // In the restarted process: keep the replaced core for blas_core_description(), and remove the
-    // variable so that child processes do not inherit it.
-    replaced_core() = replaced;
-    unsetenv(kReplacedBlasCoreVariable);
-    return;
-  }
+void use_better_blas_core() {
   if (std::getenv("OPENBLAS_CORETYPE") != nullptr) return;
-  // Started as `ld.so nclab ...`, /proc/self/exe is the loader, which would take the first argument
-  // for the program. The kernel passes AT_BASE = 0 exactly when it ran no interpreter.
-  if (getauxval(AT_BASE) == 0) return;
-  const char* detected = openblas_get_corename();
-  if (detected == nullptr) return;
+  const char* detected_name = openblas_get_corename();
+  if (detected_name == nullptr) return;
+  const std::string detected = detected_name;
   const std::optional<std::string> better = better_blas_core(detected, cpu_simd_level());
   if (!better) return;
-  // The restarted process finds OPENBLAS_CORETYPE set, so it does not restart again.
+  // OpenBLAS's driver/others/dynamic.c: quit forgets the kernel table, and init picks one again, reading
+  // OPENBLAS_CORETYPE, and sets the table's blocking parameters. Both are exported by DYNAMIC_ARCH builds.
+  using DispatchFunction = void (*)();
+  const auto quit = reinterpret_cast<DispatchFunction>(dlsym(RTLD_DEFAULT, "gotoblas_dynamic_quit"));
+  const auto init = reinterpret_cast<DispatchFunction>(dlsym(RTLD_DEFAULT, "gotoblas_dynamic_init"));
+  if (quit == nullptr || init == nullptr) return;
   if (setenv("OPENBLAS_CORETYPE", better->c_str(), 1) != 0) return;
-  setenv(kReplacedBlasCoreVariable, detected, 1);
-  execv("/proc/self/exe", argv);
-  // The restart failed (no /proc, say): keep OpenBLAS's own choice and do not claim otherwise.
+  quit();
+  init();
+  const char* running = openblas_get_corename();
+  if (running != nullptr && lower_case(running) == lower_case(*better)) {
+    replaced_core() = detected;
+    return;
+  }
+  // Another core runs than requested: go back to OpenBLAS's own choice, and do not claim otherwise.
   unsetenv("OPENBLAS_CORETYPE");
-  unsetenv(kReplacedBlasCoreVariable);
+  quit();
+  init();
 }
 
 std::string blas_core_description() {

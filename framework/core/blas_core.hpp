@@ -4,9 +4,9 @@
 // OpenBLAS built with DYNAMIC_ARCH picks its kernels from the CPU model. A CPU newer than the OpenBLAS
 // release gets a generic core instead: Debian 12's OpenBLAS 0.3.21 runs SSE3 "Prescott" kernels on
 // recent Xeons, and its dgemm reaches about a fifth of what the SkylakeX kernels reach there. The
-// variable OPENBLAS_CORETYPE overrides the detection, but OpenBLAS reads it once, when the library
-// loads. So the nclab executable queries the core OpenBLAS chose and, when that core uses fewer
-// instructions than the CPU offers, starts itself again with OPENBLAS_CORETYPE set.
+// variable OPENBLAS_CORETYPE overrides the detection, but OpenBLAS reads it when the library loads.
+// So the nclab executable queries the core OpenBLAS chose and, when that core uses fewer instructions
+// than the CPU offers, sets OPENBLAS_CORETYPE and has OpenBLAS pick its kernels again, in place.
 
 #include <optional>
 #include <string>
@@ -27,16 +27,13 @@ SimdLevel cpu_simd_level();
 // already matches the CPU, or when either level is unknown.
 std::optional<std::string> better_blas_core(const std::string& core_name, SimdLevel cpu);
 
-// Environment variable set for the restarted process: the core that OpenBLAS had chosen itself. The
-// restarted process reads it and removes it from its environment.
-inline constexpr const char* kReplacedBlasCoreVariable = "NCLAB_REPLACED_BLAS_CORE";
-
-// Called first in main(). Restarts the executable (/proc/self/exe, same arguments) with a better
-// OPENBLAS_CORETYPE when better_blas_core() names one and the user has not set OPENBLAS_CORETYPE.
-// Never restarts a process that the dynamic loader runs as its program (`ld.so nclab ...`).
-// Returns normally when no restart is needed or the restart fails, and the process then keeps the
-// kernels OpenBLAS chose.
-void restart_with_better_blas_core(char** argv);
+// Called first in main(), before any thread calls BLAS. When better_blas_core() names a core and the
+// user has not set OPENBLAS_CORETYPE, sets OPENBLAS_CORETYPE to it (child processes inherit it) and
+// switches OpenBLAS to its kernels through the dispatch functions of a DYNAMIC_ARCH build,
+// gotoblas_dynamic_quit() and gotoblas_dynamic_init(). An OpenBLAS without them (one built for a single
+// CPU, which ignores OPENBLAS_CORETYPE too) keeps its kernels, and so does one that does not then run
+// the requested core.
+void use_better_blas_core();
 
 // Returns one line for `nclab --version` and the log that names the running core and who chose it.
 std::string blas_core_description();

@@ -31,31 +31,46 @@ struct LayerShape {
 
 [[gnu::always_inline]] inline void store4(double* p, const Double4& v) { std::memcpy(p, &v, sizeof v); }
 
-// Z = A W^T + b for one group: `in` is cols x kW lanes, `weights` rows x cols x kW, `out` rows x kW.
-// Two output units at a time keep two independent sums in flight.
+// Input value i of every lane: the pattern itself (Stride 1) is the same for all lanes, a layer's
+// activations (Stride kW) hold one value per lane.
+template <std::size_t Stride>
+[[gnu::always_inline]] inline Double4 input4(const double* in, std::size_t i) {
+  if constexpr (Stride == 1) {
+    return detail::splat<Double4>(in[i]);
+  } else {
+    return load4(in + i * kW);
+  }
+}
+
+// Z = A W^T + b for `Rows` consecutive output units of one group, from unit j on. The units' sums
+// are independent chains of fused multiply-adds, which the CPU overlaps.
+template <std::size_t Rows, std::size_t Stride>
+[[gnu::always_inline]] inline void dense_lanes_block(const double* __restrict in, const double* __restrict weights,
+                                                     const double* __restrict biases, std::size_t j, std::size_t cols,
+                                                     double* __restrict out) {
+  Double4 sums[Rows] = {};
+  const double* w = weights + j * cols * kW;
+  for (std::size_t i = 0; i < cols; ++i) {
+    const Double4 a = input4<Stride>(in, i);
+    for (std::size_t r = 0; r < Rows; ++r) sums[r] = fused_multiply_add(a, load4(w + (r * cols + i) * kW), sums[r]);
+  }
+  for (std::size_t r = 0; r < Rows; ++r) store4(out + (j + r) * kW, sums[r] + load4(biases + (j + r) * kW));
+}
+
+// Z = A W^T + b for one group: `in` is cols values (Stride 1) or cols x kW lanes (Stride kW),
+// `weights` rows x cols x kW, `out` rows x kW. Four output units at a time keep four independent sums
+// in flight.
+template <std::size_t Stride>
 [[gnu::always_inline]] inline void dense_lanes(const double* __restrict in, const double* __restrict weights,
                                                const double* __restrict biases, std::size_t rows, std::size_t cols,
                                                double* __restrict out) {
   std::size_t j = 0;
-  for (; j + 2 <= rows; j += 2) {
-    const double* w0 = weights + j * cols * kW;
-    const double* w1 = w0 + cols * kW;
-    Double4 sum0 = {};
-    Double4 sum1 = {};
-    for (std::size_t i = 0; i < cols; ++i) {
-      const Double4 a = load4(in + i * kW);
-      sum0 = fused_multiply_add(a, load4(w0 + i * kW), sum0);
-      sum1 = fused_multiply_add(a, load4(w1 + i * kW), sum1);
-    }
-    store4(out + j * kW, sum0 + load4(biases + j * kW));
-    store4(out + (j + 1) * kW, sum1 + load4(biases + (j + 1) * kW));
+  for (; j + 4 <= rows; j += 4) dense_lanes_block<4, Stride>(in, weights, biases, j, cols, out);
+  if (j + 2 <= rows) {
+    dense_lanes_block<2, Stride>(in, weights, biases, j, cols, out);
+    j += 2;
   }
-  if (j < rows) {
-    const double* w0 = weights + j * cols * kW;
-    Double4 sum0 = {};
-    for (std::size_t i = 0; i < cols; ++i) sum0 = fused_multiply_add(load4(in + i * kW), load4(w0 + i * kW), sum0);
-    store4(out + j * kW, sum0 + load4(biases + j * kW));
-  }
+  if (j < rows) dense_lanes_block<1, Stride>(in, weights, biases, j, cols, out);
 }
 
 // sigmoid(z) = 1 / (1 + e^-z). For z < -709.78 e^-z overflows to +inf and the quotient is +0, the
@@ -126,7 +141,8 @@ struct LayerShape {
 
 // One layer's backward pass and SGD step: dW = delta^T A_in, db = delta, and, when `below` is not
 // null, dL/dA_in = delta W with W read before its update. w += (-rate delta_j) a_i for every weight,
-// b += -rate delta for every bias.
+// b += -rate delta for every bias. `in` is laid out as dense_lanes reads it for the same Stride.
+template <std::size_t Stride>
 [[gnu::always_inline]] inline void step_layer(const double* __restrict in, const double* __restrict delta,
                                               double* __restrict weights, double* __restrict biases,
                                               std::size_t rows, std::size_t cols, double rate,
@@ -140,24 +156,29 @@ struct LayerShape {
       for (std::size_t i = 0; i < cols; ++i) {
         const Double4 old = load4(w + i * kW);
         store4(below + i * kW, fused_multiply_add(d, old, load4(below + i * kW)));
-        store4(w + i * kW, fused_multiply_add(step, load4(in + i * kW), old));
+        store4(w + i * kW, fused_multiply_add(step, input4<Stride>(in, i), old));
       }
     } else {
       for (std::size_t i = 0; i < cols; ++i) {
-        store4(w + i * kW, fused_multiply_add(step, load4(in + i * kW), load4(w + i * kW)));
+        store4(w + i * kW, fused_multiply_add(step, input4<Stride>(in, i), load4(w + i * kW)));
       }
     }
     store4(biases + j * kW, load4(biases + j * kW) + step);
   }
 }
 
-// Runs the forward pass of one group through every layer and writes A_l into activations[l].
+// Runs the forward pass of one group through every layer and writes A_l into activations[l]. `input`
+// is the pattern, shared by all lanes.
 NCLAB_SIMD_CLONES
 void forward_group(const double* input, std::span<const LayerShape> layers, const double* const* weights,
                    const double* const* biases, double* const* activations) {
   const double* in = input;
   for (std::size_t l = 0; l < layers.size(); ++l) {
-    dense_lanes(in, weights[l], biases[l], layers[l].rows, layers[l].cols, activations[l]);
+    if (l == 0) {
+      dense_lanes<1>(in, weights[l], biases[l], layers[l].rows, layers[l].cols, activations[l]);
+    } else {
+      dense_lanes<kW>(in, weights[l], biases[l], layers[l].rows, layers[l].cols, activations[l]);
+    }
     activate_lanes(layers[l].activation, activations[l], layers[l].rows);
     in = activations[l];
   }
@@ -198,7 +219,11 @@ void backward_group(const double* input, std::span<const LayerShape> layers, dou
   for (std::size_t l = layers.size(); l-- > 0;) {
     const double* in = l == 0 ? input : activations[l - 1];
     double* below = l == 0 ? nullptr : deltas[l - 1];
-    step_layer(in, deltas[l], weights[l], biases[l], layers[l].rows, layers[l].cols, rate, below);
+    if (l == 0) {
+      step_layer<1>(in, deltas[l], weights[l], biases[l], layers[l].rows, layers[l].cols, rate, below);
+    } else {
+      step_layer<kW>(in, deltas[l], weights[l], biases[l], layers[l].rows, layers[l].cols, rate, below);
+    }
     if (below == nullptr) continue;
     // Hidden layers are sigmoid or identity: DenseNetwork allows softmax on the last layer only.
     if (layers[l - 1].activation == Activation::sigmoid) {
@@ -252,7 +277,7 @@ MemberLanes::MemberLanes(std::size_t members, std::size_t inputs, std::vector<La
     group_units_ += layer.rows * kWidth;
   }
   parameters_.assign(groups_ * group_parameters_, 0.0);
-  input_.assign(inputs_ * kWidth, 0.0);
+  input_.assign(inputs_, 0.0);
   activations_.assign(groups_ * group_units_, 0.0);
   deltas_.assign(group_units_, 0.0);
 }
@@ -289,7 +314,7 @@ void MemberLanes::store(std::span<const std::unique_ptr<Model>> models) const {
 }
 
 void MemberLanes::forward(const double* x) {
-  for (std::size_t i = 0; i < inputs_; ++i) std::fill_n(input_.data() + i * kWidth, kWidth, x[i]);
+  std::copy_n(x, inputs_, input_.data());
   LayerShape shapes[kMaxLayers];
   const double* w[kMaxLayers];
   const double* b[kMaxLayers];

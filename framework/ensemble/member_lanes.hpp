@@ -82,7 +82,7 @@ class MemberLanes {
   std::size_t group_parameters_ = 0;                        // lane values per group
   std::size_t group_units_ = 0;                             // activation lane values per group
   std::vector<double> parameters_;
-  std::vector<double> input_;        // the pattern, each value repeated kWidth times
+  std::vector<double> input_;        // the pattern of the last forward pass
   std::vector<double> activations_;  // A_l of every group after forward()
   std::vector<double> deltas_;       // one group's dL/dZ_l during backward_and_step
 };
