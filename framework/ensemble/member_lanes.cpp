@@ -396,9 +396,29 @@ void MemberLanes::ncl_backward_and_step(const double* target, const NclForm& for
 }
 
 void MemberLanes::predict(ConstMatrixView x, std::span<Matrix> outputs) {
-  for (std::size_t n = 0; n < x.rows; ++n) {
-    forward(x.data + n * x.stride);
-    for (std::size_t member = 0; member < members_; ++member) copy_output(member, outputs[member].row(n).data());
+  // forward() and copy_output() for every row, with the per-layer pointers set up once per group.
+  LayerShape shapes[kMaxLayers];
+  const double* w[kMaxLayers];
+  const double* b[kMaxLayers];
+  double* a[kMaxLayers];
+  const std::size_t count = layers_.size();
+  const std::size_t last = count - 1;
+  const std::size_t classes = layers_[last].rows;
+  for (std::size_t l = 0; l < count; ++l) shapes[l] = {layers_[l].rows, layers_[l].cols, layers_[l].activation};
+  for (std::size_t g = 0; g < groups_; ++g) {
+    for (std::size_t l = 0; l < count; ++l) {
+      w[l] = weights(g, l);
+      b[l] = biases(g, l);
+      a[l] = activations(g, l);
+    }
+    const std::size_t live = std::min(kWidth, members_ - g * kWidth);  // lanes that hold a member
+    for (std::size_t n = 0; n < x.rows; ++n) {
+      forward_group(x.data + n * x.stride, {shapes, count}, w, b, a);
+      for (std::size_t m = 0; m < live; ++m) {
+        double* row = outputs[g * kWidth + m].row(n).data();
+        for (std::size_t k = 0; k < classes; ++k) row[k] = a[last][k * kWidth + m];
+      }
+    }
   }
 }
 
