@@ -56,8 +56,20 @@ bool EnsembleMembers::predict_all_on_lanes(ConstMatrixView inputs, std::span<Mat
     lanes_->load(models_);
     lanes_stale_ = false;
   }
+  copy_lane_outputs();  // predict overwrites the lanes' activations
   lanes_->predict(inputs, outputs);
   return true;
+}
+
+void EnsembleMembers::copy_lane_outputs() const {
+  if (!outputs_in_lanes_) return;
+  for (std::size_t i = 0; i < models_.size(); ++i) lanes_->copy_output(i, outputs_[i].row(0).data());
+  outputs_in_lanes_ = false;
+}
+
+ConstMatrixView EnsembleMembers::step_output(std::size_t i) const {
+  copy_lane_outputs();
+  return output_views_[i];
 }
 
 void EnsembleMembers::lane_step(ConstMatrixView inputs, ConstMatrixView targets, const PenaltySettings& penalty) {
@@ -67,12 +79,15 @@ void EnsembleMembers::lane_step(ConstMatrixView inputs, ConstMatrixView targets,
     lanes_stale_ = false;
   }
   lanes_->forward(inputs.data);
-  for (std::size_t i = 0; i < models_.size(); ++i) lanes_->copy_output(i, outputs_[i].row(0).data());
   models_stale_ = true;
   if (const std::optional<NclForm> form = ncl_form(penalty, models_.size())) {
+    // The step below overwrites the activations but not the outputs, which step_output reads.
     lanes_->ncl_backward_and_step(targets.data, *form, penalty.loss, learning_rate_, ensemble_view_.data);
+    outputs_in_lanes_ = true;
     return;
   }
+  outputs_in_lanes_ = false;
+  for (std::size_t i = 0; i < models_.size(); ++i) lanes_->copy_output(i, outputs_[i].row(0).data());
   ensemble_mean(output_views_, ensemble_view_);
   penalty_output_gradients(penalty, output_views_, targets, ensemble_view_, gradient_views_);
   lanes_->backward_and_step(gradient_views_, gradient_point(penalty.loss), learning_rate_);
@@ -101,6 +116,7 @@ bool EnsembleMembers::runs_parallel(std::size_t rows) const {
 void EnsembleMembers::forward_and_penalise(ConstMatrixView inputs, ConstMatrixView targets,
                                            const PenaltySettings& penalty, bool parallel) {
   set_step_rows(inputs.rows);
+  outputs_in_lanes_ = false;  // every output is written below
 
   // Barrier: every member's output on this batch exists before any penalty is computed.
   for_each_member(parallel, [&](std::size_t i) {
@@ -155,6 +171,7 @@ void EnsembleMembers::concurrent_step(ConstMatrixView inputs, ConstMatrixView ta
 void EnsembleMembers::sequential_step(std::size_t member, ConstMatrixView inputs, ConstMatrixView targets,
                                       const ConstMatrixView* sum, double lambda, LossKind loss) {
   sync_models();
+  copy_lane_outputs();  // only this member's output is written below
   lanes_stale_ = lanes_ != nullptr;
   set_step_rows(inputs.rows);
   Model& model = *models_[member];

@@ -64,7 +64,7 @@ class EnsembleMembers {
 
   std::span<const double> parameter_gradient(std::size_t i) const { return parameter_gradients_[i]; }
   // Member outputs and F of the last step, as N x K views.
-  ConstMatrixView step_output(std::size_t i) const { return output_views_[i]; }
+  ConstMatrixView step_output(std::size_t i) const;
   ConstMatrixView step_ensemble() const { return ensemble_view_; }
 
   void reset_optimizer(std::size_t i) { optimizers_[i].reset(); }
@@ -91,6 +91,8 @@ class EnsembleMembers {
   void set_step_rows(std::size_t rows);
   // Copies the lanes' parameters to the members when a lane step changed them.
   void sync_models() const;
+  // Copies the outputs of the last lane step into outputs_ when the step left them in the lanes.
+  void copy_lane_outputs() const;
   // concurrent_step on one pattern through the lanes.
   void lane_step(ConstMatrixView inputs, ConstMatrixView targets, const PenaltySettings& penalty);
   // Forward passes of every member, then F and the output gradients of the penalised losses.
@@ -100,7 +102,11 @@ class EnsembleMembers {
   std::vector<std::unique_ptr<Model>> models_;
   std::vector<MomentumSgd> optimizers_;
   std::vector<std::vector<double>> parameter_gradients_;
-  std::vector<Matrix> outputs_, gradients_;
+  // outputs_ is mutable because the lanes' ncl step leaves the outputs in the lanes, and step_output
+  // copies them out only when asked.
+  mutable std::vector<Matrix> outputs_;
+  mutable bool outputs_in_lanes_ = false;
+  std::vector<Matrix> gradients_;
   Matrix ensemble_;
   // Views of the first `step_rows_` rows of the buffers above, rebuilt only when the batch size changes.
   std::vector<ConstMatrixView> output_views_;

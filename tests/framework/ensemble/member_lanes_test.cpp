@@ -295,6 +295,35 @@ TEST(MemberLanes, ChangesThroughMemberReachTheLanes) {
   EXPECT_NE(lanes.step_output(1)(0, 0), 0.5);
 }
 
+// The lanes' NCL step leaves its outputs in the lanes until step_output asks for them, so an
+// evaluation on the lanes in between must not replace them with the evaluated patterns' outputs.
+TEST(MemberLanes, StepOutputSurvivesAnEvaluation) {
+  const NetworkCase network = network_cases()[0];
+  constexpr std::size_t count = 4;
+  EnsembleMembers plain(make_members(network, count, 12), 1, 0.2, 0.0, SIZE_MAX, false);
+  EnsembleMembers lanes(make_members(network, count, 12), 1, 0.2, 0.0, SIZE_MAX, true);
+  ASSERT_TRUE(lanes.uses_lanes());
+  PenaltySettings penalty;
+  penalty.method = Method::ncl;
+  penalty.coefficient = 0.5;
+  const std::vector<double> x = random_values(network.inputs, 13);
+  const double t[2] = {0.0, 1.0};
+  const ConstMatrixView inputs{x.data(), 1, x.size(), x.size()};
+  plain.concurrent_step(inputs, ConstMatrixView{t, 1, 2, 2}, penalty);
+  lanes.concurrent_step(inputs, ConstMatrixView{t, 1, 2, 2}, penalty);
+
+  const std::vector<double> other = random_values(3 * network.inputs, 14);
+  std::vector<Matrix> predicted(count, Matrix(3, 2));
+  ASSERT_TRUE(lanes.predict_all_on_lanes(ConstMatrixView{other.data(), 3, network.inputs, network.inputs}, predicted,
+                                         0, count));
+  for (std::size_t i = 0; i < count; ++i) {
+    for (std::size_t k = 0; k < 2; ++k) {
+      EXPECT_NEAR(lanes.step_output(i)(0, k), plain.step_output(i)(0, k), 1e-14) << "member " << i;
+      EXPECT_NE(lanes.step_output(i)(0, k), predicted[i](2, k)) << "member " << i;
+    }
+  }
+}
+
 TEST(MemberLanes, OnlyForOnlinePlainSgd) {
   const NetworkCase network = network_cases()[0];
   EXPECT_FALSE(EnsembleMembers(make_members(network, 4, 11), 1, 0.2, 0.9, SIZE_MAX, true).uses_lanes());
