@@ -100,7 +100,7 @@ void use_better_blas_core() {
   const std::string detected = detected_name;
   const std::optional<std::string> better = better_blas_core(detected, cpu_simd_level());
   if (!better) return;
-  // OpenBLAS's driver/others/dynamic.c: quit forgets the kernel table, and init picks one again, reading
+  // OpenBLAS's driver/others/dynamic.c: quit clears the kernel table, and init picks one again, reading
   // OPENBLAS_CORETYPE, and sets the table's blocking parameters. Both are exported by DYNAMIC_ARCH builds.
   using DispatchFunction = void (*)();
   const auto quit = reinterpret_cast<DispatchFunction>(dlsym(RTLD_DEFAULT, "gotoblas_dynamic_quit"));

@@ -295,7 +295,7 @@ TEST(MemberLanes, ChangesThroughMemberReachTheLanes) {
   EXPECT_NE(lanes.step_output(1)(0, 0), 0.5);
 }
 
-// The lanes' NCL step leaves its outputs in the lanes until step_output asks for them, so an
+// The lanes' NCL step leaves its outputs in the lanes until step_output reads them, so an
 // evaluation on the lanes in between must not replace them with the evaluated patterns' outputs.
 TEST(MemberLanes, StepOutputSurvivesAnEvaluation) {
   const NetworkCase network = network_cases()[0];
