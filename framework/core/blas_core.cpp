@@ -114,7 +114,7 @@ void use_better_blas_core() {
     replaced_core() = detected;
     return;
   }
-  // Another core runs than requested: go back to OpenBLAS's own choice, and do not claim otherwise.
+  // OpenBLAS runs another core than the requested one: go back to its own choice and claim nothing.
   unsetenv("OPENBLAS_CORETYPE");
   quit();
   init();

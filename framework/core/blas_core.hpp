@@ -27,12 +27,12 @@ SimdLevel cpu_simd_level();
 // already matches the CPU, or when either level is unknown.
 std::optional<std::string> better_blas_core(const std::string& core_name, SimdLevel cpu);
 
-// Called first in main(), before any thread calls BLAS. When better_blas_core() names a core and the
-// user has not set OPENBLAS_CORETYPE, sets OPENBLAS_CORETYPE to it (child processes inherit it) and
-// switches OpenBLAS to its kernels through the dispatch functions of a DYNAMIC_ARCH build,
-// gotoblas_dynamic_quit() and gotoblas_dynamic_init(). An OpenBLAS without them (one built for a single
-// CPU, which ignores OPENBLAS_CORETYPE too) keeps its kernels, and so does one that does not then run
-// the requested core.
+// Switches OpenBLAS to the core that better_blas_core() names, unless the user has set
+// OPENBLAS_CORETYPE. It sets OPENBLAS_CORETYPE (child processes inherit it) and calls the dispatch
+// functions of a DYNAMIC_ARCH build, gotoblas_dynamic_quit() and gotoblas_dynamic_init(). Call it first
+// in main(), before any thread calls BLAS. An OpenBLAS without these functions keeps its kernels (one
+// built for a single CPU ignores OPENBLAS_CORETYPE anyway), and so does one that then runs another
+// core than the requested one.
 void use_better_blas_core();
 
 // Returns one line for `nclab --version` and the log that names the running core and who chose it.

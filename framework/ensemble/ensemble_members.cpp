@@ -81,7 +81,7 @@ void EnsembleMembers::lane_step(ConstMatrixView inputs, ConstMatrixView targets,
   lanes_->forward(inputs.data);
   models_stale_ = true;
   if (const std::optional<NclForm> form = ncl_form(penalty, models_.size())) {
-    // The step below overwrites the activations but not the outputs, which step_output reads.
+    // The step only reads the lanes' activations, so the outputs stay there for copy_lane_outputs.
     lanes_->ncl_backward_and_step(targets.data, *form, penalty.loss, learning_rate_, ensemble_view_.data);
     outputs_in_lanes_ = true;
     return;

@@ -102,8 +102,8 @@ class EnsembleMembers {
   std::vector<std::unique_ptr<Model>> models_;
   std::vector<MomentumSgd> optimizers_;
   std::vector<std::vector<double>> parameter_gradients_;
-  // outputs_ is mutable because the lanes' ncl step leaves the outputs in the lanes, and step_output
-  // copies them out only when asked.
+  // Mutable because the lanes' NCL step leaves the outputs in the lanes, and step_output copies them
+  // out only when it is called.
   mutable std::vector<Matrix> outputs_;
   mutable bool outputs_in_lanes_ = false;
   std::vector<Matrix> gradients_;

@@ -313,8 +313,8 @@ void MemberLanes::store(std::span<const std::unique_ptr<Model>> models) const {
   }
 }
 
-void MemberLanes::forward(const double* x) {
-  std::copy_n(x, inputs_, input_.data());
+template <typename Done>
+void MemberLanes::forward_rows(const double* x, std::size_t rows, std::size_t stride, Done done) {
   LayerShape shapes[kMaxLayers];
   const double* w[kMaxLayers];
   const double* b[kMaxLayers];
@@ -327,8 +327,16 @@ void MemberLanes::forward(const double* x) {
       b[l] = biases(g, l);
       a[l] = activations(g, l);
     }
-    forward_group(input_.data(), {shapes, count}, w, b, a);
+    for (std::size_t n = 0; n < rows; ++n) {
+      forward_group(x + n * stride, {shapes, count}, w, b, a);
+      done(g, n, static_cast<const double*>(a[count - 1]));
+    }
   }
+}
+
+void MemberLanes::forward(const double* x) {
+  std::copy_n(x, inputs_, input_.data());
+  forward_rows(input_.data(), 1, inputs_, [](std::size_t, std::size_t, const double*) {});
 }
 
 void MemberLanes::copy_output(std::size_t member, double* row) const {
@@ -396,30 +404,14 @@ void MemberLanes::ncl_backward_and_step(const double* target, const NclForm& for
 }
 
 void MemberLanes::predict(ConstMatrixView x, std::span<Matrix> outputs) {
-  // forward() and copy_output() for every row, with the per-layer pointers set up once per group.
-  LayerShape shapes[kMaxLayers];
-  const double* w[kMaxLayers];
-  const double* b[kMaxLayers];
-  double* a[kMaxLayers];
-  const std::size_t count = layers_.size();
-  const std::size_t last = count - 1;
-  const std::size_t classes = layers_[last].rows;
-  for (std::size_t l = 0; l < count; ++l) shapes[l] = {layers_[l].rows, layers_[l].cols, layers_[l].activation};
-  for (std::size_t g = 0; g < groups_; ++g) {
-    for (std::size_t l = 0; l < count; ++l) {
-      w[l] = weights(g, l);
-      b[l] = biases(g, l);
-      a[l] = activations(g, l);
-    }
+  const std::size_t classes = layers_.back().rows;
+  forward_rows(x.data, x.rows, x.stride, [&](std::size_t g, std::size_t n, const double* y) {
     const std::size_t live = std::min(kWidth, members_ - g * kWidth);  // lanes that hold a member
-    for (std::size_t n = 0; n < x.rows; ++n) {
-      forward_group(x.data + n * x.stride, {shapes, count}, w, b, a);
-      for (std::size_t m = 0; m < live; ++m) {
-        double* row = outputs[g * kWidth + m].row(n).data();
-        for (std::size_t k = 0; k < classes; ++k) row[k] = a[last][k * kWidth + m];
-      }
+    for (std::size_t m = 0; m < live; ++m) {
+      double* row = outputs[g * kWidth + m].row(n).data();
+      for (std::size_t k = 0; k < classes; ++k) row[k] = y[k * kWidth + m];
     }
-  }
+  });
 }
 
 }  // namespace nclab

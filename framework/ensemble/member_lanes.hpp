@@ -68,6 +68,11 @@ class MemberLanes {
   template <typename FillDelta>
   void step_groups(GradientAt at, double rate, FillDelta fill_delta);
 
+  // Runs every group's forward pass on `rows` patterns, row n at x + n * stride, and calls
+  // done(g, n, A_L) with group g's outputs on row n (the group loop is outside the row loop).
+  template <typename Done>
+  void forward_rows(const double* x, std::size_t rows, std::size_t stride, Done done);
+
   // Parameters, activations and deltas of group g, layer l.
   double* weights(std::size_t g, std::size_t l) { return parameters_.data() + g * group_parameters_ + weight_at_[l]; }
   double* biases(std::size_t g, std::size_t l) { return parameters_.data() + g * group_parameters_ + bias_at_[l]; }

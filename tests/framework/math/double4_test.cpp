@@ -24,8 +24,8 @@ TEST(FusedMultiplyAdd, ScalarRoundsOnce) {
   EXPECT_EQ(fused_multiply_add(a, kB, -1.0), -0x1p-60);
 }
 
-// Built as an x86-64-v3 clone where the platform has them, so the test compares the clone's vfmadd
-// with the scalar calls below, which the test file compiles for the baseline.
+// Built as an x86-64-v3 clone where NCLAB_SIMD_CLONES is not empty, so the test compares the clone's
+// vfmadd with the scalar std::fma calls below, which this file compiles for the baseline.
 NCLAB_SIMD_CLONES
 void fused_multiply_add_four(const double* a, const double* b, const double* c, double* out) {
   Double4 x, y, z;
