@@ -1,6 +1,7 @@
 // nclab: ensembles of neural networks trained with negative correlation learning and Rosen's
 // decorrelation penalty. Dispatches to the subcommands and maps errors to exit statuses.
 
+#include <csignal>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -30,6 +31,9 @@ const char* kUsage =
 int main(int argc, char** argv) {
   nclab::use_better_blas_core();
   nclab::hdf5::skip_library_cleanup_at_exit();
+  // A write past the file size limit (`ulimit -f`) then fails with EFBIG, which the result store
+  // reports, instead of SIGXFSZ killing the process without a message.
+  std::signal(SIGXFSZ, SIG_IGN);
   const std::vector<std::string> words(argv + 1, argv + argc);
   if (words.empty() || words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
     std::cout << kUsage;

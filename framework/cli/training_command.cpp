@@ -83,6 +83,7 @@ std::unique_ptr<ResultStore> open_store(const ParsedOptions& options, const std:
   StoreOptions store_options;
   store_options.overwrite = options.flag("overwrite");
   store_options.log = [](const std::string& message) { log_message(LogLevel::info, message); };
+  store_options.warn = [](const std::string& message) { log_message(LogLevel::warning, message); };
   SweepMetadata metadata = make_sweep_metadata(options.command_line, options.config_text);
   metadata.data_checksums = data_checksums(options, runs);
   if (options.flag("resume")) {
@@ -135,6 +136,7 @@ int run_training_command(const std::string& command, const std::vector<std::stri
   configure_blas_single_threaded();
   log_message(LogLevel::info,
               "OpenBLAS single-threaded inside tasks: " + blas_configuration() + "; " + blas_core_description());
+  if (const std::string problem = blas_core_problem(); !problem.empty()) log_message(LogLevel::warning, problem);
 
   SweepPlan plan = expand_grid(options, table);
   if (plan.repeated_runs > 0) {
@@ -162,7 +164,7 @@ int run_training_command(const std::string& command, const std::vector<std::stri
   plan.runs = std::vector<RunSpec>();
   log_message(LogLevel::info, std::to_string(run_count) + " runs over " + std::to_string(plan.grid_points) +
                                   " grid points; " + std::to_string(todo.size()) + " to run on " +
-                                  std::to_string(threads) + " threads");
+                                  std::to_string(threads) + (threads == 1 ? " thread" : " threads"));
 
   SchedulerOptions scheduler_options;
   scheduler_options.threads = threads;

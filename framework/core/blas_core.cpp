@@ -120,9 +120,35 @@ void use_better_blas_core() {
   init();
 }
 
-std::string blas_core_description() {
+namespace {
+
+// The core OpenBLAS runs, "unknown" when it names none.
+std::string running_core() {
   const char* core_name = openblas_get_corename();
-  const std::string core = core_name != nullptr ? core_name : "unknown";
+  return core_name != nullptr ? core_name : "unknown";
+}
+
+}  // namespace
+
+std::string blas_core_problem() {
+  const char* requested = std::getenv("OPENBLAS_CORETYPE");
+  if (requested == nullptr) return "";
+  const std::string core = running_core();
+  if (lower_case(requested) != lower_case(core) && blas_core_level(requested) == SimdLevel::unknown) {
+    // OpenBLAS 0.3.21 falls back to the best core it detects for a name it does not know, the empty
+    // name included, without a message.
+    return "OPENBLAS_CORETYPE='" + std::string(requested) + "' is not a known OpenBLAS core name, so OpenBLAS runs " +
+           core + "; set one such as SkylakeX or Haswell";
+  }
+  if (blas_core_level(core) > cpu_simd_level() && cpu_simd_level() != SimdLevel::unknown) {
+    return "OPENBLAS_CORETYPE='" + std::string(requested) + "' selects the " + core +
+           " kernels, but this CPU lacks their instructions; unset it or choose a core such as Haswell";
+  }
+  return "";
+}
+
+std::string blas_core_description() {
+  const std::string core = running_core();
   std::string text = "OpenBLAS core: " + core;
   const char* requested = std::getenv("OPENBLAS_CORETYPE");
   if (requested == nullptr) return text;
@@ -132,10 +158,13 @@ std::string blas_core_description() {
     return text + " (chosen by nclab for this CPU; OpenBLAS detected " + replaced_core() +
            "; set OPENBLAS_CORETYPE to override)";
   }
-  if (!runs_requested) {
-    // OpenBLAS 0.3.21 runs Cooperlake for a name it does not know, empty included, without a message.
+  if (!runs_requested && blas_core_level(requested) == SimdLevel::unknown) {
     return text + " (OPENBLAS_CORETYPE='" + requested +
            "' is not a known OpenBLAS core name; set one such as SkylakeX or Haswell)";
+  }
+  if (!runs_requested) {
+    // A known name that OpenBLAS maps to another core, such as the 32-bit Katmai to Prescott.
+    return text + " (set by OPENBLAS_CORETYPE='" + requested + "', which OpenBLAS runs as " + core + ")";
   }
   if (blas_core_level(core) > cpu_simd_level() && cpu_simd_level() != SimdLevel::unknown) {
     return text + " (set by OPENBLAS_CORETYPE, but this CPU lacks its instructions)";

@@ -38,4 +38,8 @@ void use_better_blas_core();
 // Returns one line for `nclab --version` and the log that names the running core and who chose it.
 std::string blas_core_description();
 
+// Returns a warning when OPENBLAS_CORETYPE names no OpenBLAS core or a core whose instructions this
+// CPU lacks, else an empty string.
+std::string blas_core_problem();
+
 }  // namespace nclab

@@ -253,7 +253,7 @@ void ResultStore::consolidate() {
   if (!no_room.empty()) {
     // HDF5 can crash (SIGSEGV inside H5Ocopy) when a write fails half way through a copy, so a
     // consolidation that cannot fit is not started. The index form contains every stored run.
-    log("warning: " + file_.string() + " stays in its index form (it and " + parts_.string() +
+    warn(file_.string() + " stays in its index form (it and " + parts_.string() +
         " hold all " + std::to_string(stored) + " stored runs, and every nclab tool reads it): " + no_room +
         ". To consolidate later, make room and run the same command with --resume");
     return;
@@ -270,7 +270,7 @@ void ResultStore::consolidate() {
   // FILE no longer refers to anything in FILE.parts/, so a failure to remove it loses nothing.
   std::error_code error;
   std::filesystem::remove_all(parts_, error);
-  if (error) log("could not remove '" + parts_.string() + "' after consolidation: " + error.message());
+  if (error) warn("could not remove '" + parts_.string() + "' after consolidation: " + error.message());
   log("consolidated '" + file_.string() + "'");
 }
 
@@ -303,6 +303,10 @@ std::string ResultStore::consolidation_room_problem() const {
 
 void ResultStore::log(const std::string& message) const {
   if (options_.log) options_.log(message);
+}
+
+void ResultStore::warn(const std::string& message) const {
+  if (options_.warn) options_.warn(message);
 }
 
 }  // namespace nclab

@@ -47,9 +47,12 @@ struct StoreOptions {
   // after the next index rewrite, and resume() adopts it if the process dies before that. An exception
   // thrown here stops the writer like a write error.
   std::function<void(const std::string& run_id, StoredStatus status)> on_stored;
-  // Called on the writer thread with progress and warning lines (consolidation, leftovers removed,
-  // missing per-run files). Without it the store prints nothing.
+  // Called on the writer thread with progress lines (consolidation, leftovers removed, missing
+  // per-run files). Without it the store prints nothing.
   std::function<void(const std::string& message)> log;
+  // Called with lines that need the user's attention: the file stays in its index form, or it was
+  // started by another nclab build or OpenBLAS core. Without it the store prints nothing.
+  std::function<void(const std::string& message)> warn;
 };
 
 class ResultStore {
@@ -110,6 +113,7 @@ class ResultStore {
   void consolidate();
   std::string consolidation_room_problem() const;
   void log(const std::string& message) const;
+  void warn(const std::string& message) const;
 
   std::filesystem::path file_;
   std::filesystem::path folder_;  // the folder of file_, against which run locations are resolved

@@ -234,16 +234,16 @@ std::unique_ptr<ResultStore> ResultStore::resume(const std::filesystem::path& fi
     throw;
   }
 
-  if (index.metadata.git_commit != metadata.git_commit && options.log) {
+  if (index.metadata.git_commit != metadata.git_commit && options.warn) {
     // Another build may round differently (member lanes, a changed kernel). A warning is enough,
     // because the stored runs stay valid.
-    options.log("warning: " + quoted(file) + " was started by nclab " + index.metadata.nclab_version + " (commit " +
+    options.warn(quoted(file) + " was started by nclab " + index.metadata.nclab_version + " (commit " +
                 index.metadata.git_commit + "), and this is nclab " + metadata.nclab_version + " (commit " +
                 metadata.git_commit + "). Runs that the two builds train may differ in their last digits");
   }
-  if (index.metadata.openblas_config != metadata.openblas_config && options.log) {
+  if (index.metadata.openblas_config != metadata.openblas_config && options.warn) {
     // Another OpenBLAS core (OPENBLAS_CORETYPE, another CPU) rounds its products differently.
-    options.log("warning: " + quoted(file) + " was started with " + index.metadata.openblas_config +
+    options.warn(quoted(file) + " was started with " + index.metadata.openblas_config +
                 ", and this process runs " + metadata.openblas_config +
                 ". Runs with BLAS-sized layers may differ in their last digits from the stored ones; set "
                 "OPENBLAS_CORETYPE to the stored core to avoid that");

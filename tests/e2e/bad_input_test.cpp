@@ -191,6 +191,22 @@ TEST(BadOptions, ResumeOnNonHdf5FileKeepsIt) {
   }
 }
 
+// A write past the file size limit used to end the process by SIGXFSZ without a message. nclab ignores
+// the signal, so the failed write is reported as an error with exit status 1.
+TEST(BadEnvironment, FileSizeLimitGivesAnError) {
+  ScratchFolder folder("small-file-size-limit");
+  const std::filesystem::path out = folder.path() / "limited.h5";
+  std::string command = "ulimit -f 20; exec '" + nclab_binary().string() + "'";
+  for (const char* arg : {"sweep", "--data", "builtin:mackey-glass", "--method", "ncl", "--lambda", "0:1:0.1",
+                                 "--hidden", "2", "--epochs", "2", "--progress", "never", "--out"}) {
+    command += " '" + std::string(arg) + "'";
+  }
+  command += " '" + out.string() + "'";
+  const ProcessResult result = run_process({"/bin/sh", "-c", command});
+  EXPECT_EQ(result.exit_status, 1) << result.describe();
+  EXPECT_NE(result.err.find("File too large"), std::string::npos) << result.err;
+}
+
 // Under a file size limit (as on a nearly full disk) the consolidated file cannot be written. HDF5
 // used to crash with SIGSEGV inside H5Ocopy. Now the sweep keeps its index form, logs a warning and
 // exits 0, and every run stays readable.

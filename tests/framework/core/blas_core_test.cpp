@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -79,6 +80,50 @@ TEST(BlasCore, BinaryNamesAnUnknownCore) {
                             "as SkylakeX or Haswell)"),
             std::string::npos)
       << result.out;
+}
+
+TEST(BlasCore, BinaryNamesAMappedCore) {
+  // Katmai is a 32-bit core that 64-bit OpenBLAS builds accept and run as another core.
+  e2e::ProcessOptions options;
+  options.environment = {{"OPENBLAS_CORETYPE", "Katmai"}};
+  const e2e::ProcessResult result = e2e::run_nclab({"--version"}, options);
+  ASSERT_EQ(result.exit_status, 0) << result.describe();
+  EXPECT_NE(result.out.find("(set by OPENBLAS_CORETYPE='Katmai', which OpenBLAS runs as "), std::string::npos)
+      << result.out;
+  EXPECT_EQ(result.out.find("not a known"), std::string::npos) << result.out;
+}
+
+// Problems with OPENBLAS_CORETYPE and a resume under another core are warnings, which
+// --log-level warning still shows.
+TEST(BlasCore, CoreWarningsShowAtWarningLevel) {
+  e2e::ScratchFolder folder("blas-core-warnings");
+  const std::string out = (folder / "sweep.h5").string();
+  const std::vector<std::string> sweep = {"sweep",     "--data",  "builtin:mackey-glass", "--folds",      "2",
+                                          "--hidden",  "3",       "--epochs",             "2",            "--progress",
+                                          "never",     "--out",   out,                    "--log-level",  "warning"};
+  e2e::ProcessOptions haswell;
+  haswell.environment = {{"OPENBLAS_CORETYPE", "Haswell"}};
+  const e2e::ProcessResult first = e2e::run_nclab(sweep, haswell);
+  ASSERT_EQ(first.exit_status, 0) << first.describe();
+
+  std::vector<std::string> resume = sweep;
+  resume.push_back("--resume");
+  e2e::ProcessOptions prescott;
+  prescott.environment = {{"OPENBLAS_CORETYPE", "Prescott"}};
+  const e2e::ProcessResult resumed = e2e::run_nclab(resume, prescott);
+  ASSERT_EQ(resumed.exit_status, 0) << resumed.describe();
+  EXPECT_NE(resumed.err.find("warning"), std::string::npos) << resumed.err;
+  EXPECT_NE(resumed.err.find("was started with"), std::string::npos) << resumed.err;
+
+  e2e::ProcessOptions unknown;
+  unknown.environment = {{"OPENBLAS_CORETYPE", "NoSuchCore"}};
+  std::vector<std::string> other = sweep;
+  std::replace(other.begin(), other.end(), out, (folder / "other.h5").string());
+  const e2e::ProcessResult unknown_result = e2e::run_nclab(other, unknown);
+  ASSERT_EQ(unknown_result.exit_status, 0) << unknown_result.describe();
+  EXPECT_NE(unknown_result.err.find("'NoSuchCore' is not a known OpenBLAS core name, so OpenBLAS runs "),
+            std::string::npos)
+      << unknown_result.err;
 }
 
 TEST(BlasCore, BinaryRunsUnderTheDynamicLoader) {

@@ -216,7 +216,7 @@ TEST(ResultStore, ResumeByAnotherBuildWarns) {
 
   std::vector<std::string> messages;
   StoreOptions options;
-  options.log = [&](const std::string& message) { messages.push_back(message); };
+  options.warn = [&](const std::string& message) { messages.push_back(message); };
   SweepMetadata other = metadata;
   other.git_commit = "bbbbbbb";
   ResultStore::resume(file, other, test::fixture_grid(2), options)->finish();
@@ -241,7 +241,7 @@ TEST(ResultStore, ResumeWithAnotherOpenBlasCoreWarns) {
 
   std::vector<std::string> messages;
   StoreOptions options;
-  options.log = [&](const std::string& message) { messages.push_back(message); };
+  options.warn = [&](const std::string& message) { messages.push_back(message); };
   SweepMetadata other = metadata;
   other.openblas_config = "OpenBLAS 0.3.21 DYNAMIC_ARCH SkylakeX";
   ResultStore::resume(file, other, test::fixture_grid(2), options)->finish();
