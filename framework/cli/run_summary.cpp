@@ -11,6 +11,8 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+// NOTE: with early stopping the last row is the last epoch trained, not the epoch of the stored
+// weights (docs/hdf5-schema.md), so the reported error is not the stored model's.
 double last_ensemble_value(const Matrix& metric) {
   if (metric.rows() == 0 || metric.cols() == 0) return kNaN;
   return metric(metric.rows() - 1, metric.cols() - 1);
