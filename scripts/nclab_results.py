@@ -123,6 +123,16 @@ class RunData:
             return 0
         return int(self.metrics[f"test_{self.metric}"].shape[0])
 
+    @property
+    def stored_row(self):
+        """Return the metrics row of the stored weights: the stored_epoch attribute (early stopping
+        restores the best epoch), or the last row for files without it or for initial parameters."""
+        rows = self.epoch_count
+        stored = self.attributes.get("stored_epoch")
+        if stored is not None and 0 <= int(stored) < rows:
+            return int(stored)
+        return rows - 1
+
 
 @dataclasses.dataclass
 class RunSelection:

@@ -1,7 +1,8 @@
 """Per-grid-point statistics of an nclab results file, and the summary table nclab-report writes.
 
-The statistics match `nclab inspect`: a run's test error is its final-epoch (last metrics row) ensemble
-test error rate for classification and test NRMSE for regression. Means and sample standard
+The statistics match `nclab inspect`: a run's test error is its final-epoch ensemble test error rate
+for classification and test NRMSE for regression. The final epoch is the metrics row of the stored
+weights (RunData.stored_row): the last row, or with early stopping the restored best epoch. Means and sample standard
 deviations (n - 1 in the denominator) are over the complete runs of a point, that is over its folds
 and seeds. Diverged and failed runs are counted but never averaged.
 """
@@ -58,14 +59,15 @@ def summarise_run(run):
         raise results.ResultsFileError(f"run '{run.run_id}' has no final epoch with members in test_{metric}")
     train_errors = run.metrics.get(f"train_{metric}")
     ambiguity = run.metrics.get("test_ambiguity")
+    row = run.stored_row
     return RunSummary(
         run_id=run.run_id,
         point_id=run.point_id,
         settings=run.settings,
         metric=metric,
-        ensemble_error=float(errors[-1, -1]),
-        member_error=float(np.mean(errors[-1, :-1])),
-        ambiguity=float(ambiguity[-1]) if ambiguity is not None and len(ambiguity) else math.nan,
+        ensemble_error=float(errors[row, -1]),
+        member_error=float(np.mean(errors[row, :-1])),
+        ambiguity=float(ambiguity[row]) if ambiguity is not None and row < len(ambiguity) else math.nan,
         correlation=run.correlation.get("test"),
         train_curve=train_errors[:, -1].copy() if train_errors is not None and train_errors.ndim == 2 else None,
         test_curve=errors[:, -1].copy(),
@@ -160,6 +162,7 @@ class Summary:
             f"Test error is {measure}.",
             "Means and sample standard deviations are over the complete runs of each grid point (its folds "
             "and seeds). Diverged, failed and pending runs are counted but excluded from every statistic.",
+            "With early stopping the final epoch is the restored best epoch, whose weights the file stores.",
             "The member error is the mean over members; ambiguity is the final-epoch test ambiguity; the "
             "correlation is the mean off-diagonal entry of the members' test error correlation matrices "
             "(undefined entries left out). '-' marks values without data.",

@@ -11,11 +11,13 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// NOTE: with early stopping the last row is the last epoch trained, not the epoch of the stored
-// weights (docs/hdf5-schema.md), so the reported error is not the stored model's.
-double last_ensemble_value(const Matrix& metric) {
+// The ensemble column of the metrics row whose epoch produced the stored weights (`row`, see
+// RunRecord::stored_epoch), or of the last row when no row did.
+double stored_ensemble_value(const Matrix& metric, long row) {
   if (metric.rows() == 0 || metric.cols() == 0) return kNaN;
-  return metric(metric.rows() - 1, metric.cols() - 1);
+  const std::size_t index = row >= 0 && static_cast<std::size_t>(row) < metric.rows() ? static_cast<std::size_t>(row)
+                                                                                      : metric.rows() - 1;
+  return metric(index, metric.cols() - 1);
 }
 
 // Mean and sample standard deviation of the finite values.
@@ -58,13 +60,13 @@ RunSummary summarize_run(const RunRecord& record) {
   summary.classification = record.metrics.train_error_rate.rows() > 0;
   summary.epochs = record.epochs_completed;
   if (summary.classification) {
-    summary.train_error = last_ensemble_value(record.metrics.train_error_rate);
-    summary.test_error = last_ensemble_value(record.metrics.test_error_rate);
+    summary.train_error = stored_ensemble_value(record.metrics.train_error_rate, record.stored_epoch);
+    summary.test_error = stored_ensemble_value(record.metrics.test_error_rate, record.stored_epoch);
   } else {
-    summary.train_error = last_ensemble_value(record.metrics.train_nrmse);
-    summary.test_error = last_ensemble_value(record.metrics.test_nrmse);
+    summary.train_error = stored_ensemble_value(record.metrics.train_nrmse, record.stored_epoch);
+    summary.test_error = stored_ensemble_value(record.metrics.test_nrmse, record.stored_epoch);
   }
-  summary.test_mse = last_ensemble_value(record.metrics.test_mse);
+  summary.test_mse = stored_ensemble_value(record.metrics.test_mse, record.stored_epoch);
   return summary;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// The final-epoch errors of runs, as `nclab train` prints them.
+// The errors of runs' stored models, as `nclab train` prints them: the last epoch's, or with early
+// stopping those of the restored best epoch (RunRecord::stored_epoch).
 
 #include <cstddef>
 #include <ostream>
@@ -17,7 +18,7 @@ struct RunSummary {
   RunStatus status = RunStatus::complete;
   bool classification = false;
   std::size_t epochs = 0;
-  // Ensemble values at the last recorded epoch: error rate (classification) or NRMSE (regression).
+  // Ensemble values at the stored epoch: error rate (classification) or NRMSE (regression).
   double train_error = 0;
   double test_error = 0;
   double test_mse = 0;

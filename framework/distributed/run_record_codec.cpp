@@ -267,6 +267,7 @@ std::vector<std::byte> encode_run_record(const RunRecord& record) {
   out.put_string(record.message);
   out.put(static_cast<std::int64_t>(record.diverged_epoch));
   out.put_size(record.epochs_completed);
+  out.put(static_cast<std::int64_t>(record.stored_epoch));
   out.put(record.coefficient_lambda);
   out.put(record.coefficient_gamma);
   out.put(record.train_seconds);
@@ -312,6 +313,7 @@ RunRecord decode_run_record(std::span<const std::byte> bytes) {
   record.message = in.get_string("message");
   record.diverged_epoch = static_cast<long>(in.get<std::int64_t>("diverged_epoch"));
   record.epochs_completed = static_cast<std::size_t>(in.get<std::uint64_t>("epochs_completed"));
+  record.stored_epoch = static_cast<long>(in.get<std::int64_t>("stored_epoch"));
   record.coefficient_lambda = in.get<double>("coefficient_lambda");
   record.coefficient_gamma = in.get<double>("coefficient_gamma");
   record.train_seconds = in.get<double>("train_seconds");

@@ -17,6 +17,7 @@ void TrainingRun::train_concurrent() {
   double best_loss = std::numeric_limits<double>::infinity();
   std::size_t epochs_since_best = 0;
   if (early_stopping_) save_parameters(best_, 0, members_count_);
+  best_row_ = -1;
 
   const std::size_t patterns = train_.rows();
   for (std::size_t epoch = 0; epoch < config_.epochs; ++epoch) {
@@ -42,13 +43,17 @@ void TrainingRun::train_concurrent() {
         best_loss = last_validation_loss_;
         epochs_since_best = 0;
         save_parameters(best_, 0, members_count_);
+        best_row_ = static_cast<long>(log_.rows()) - 1;
       } else if (++epochs_since_best >= config_.patience) {
         break;
       }
     }
     if (!keep_going) break;
   }
-  if (early_stopping_) restore_parameters(best_, 0, members_count_);
+  if (early_stopping_) {
+    restore_parameters(best_, 0, members_count_);
+    restored_row_ = best_row_;
+  }
 }
 
 }  // namespace nclab::detail

@@ -25,6 +25,9 @@ void TrainingRun::train_sequential() {
     double best_loss = std::numeric_limits<double>::infinity();
     std::size_t epochs_since_best = 0;
     if (early_stopping_) save_parameters(best_, member, member + 1);
+    // Until this member improves, the best parameters are those after the previous row.
+    best_row_ = static_cast<long>(log_.rows()) - 1;
+    restored_row_ = kLastRow;
 
     bool keep_going = true;
     for (std::size_t epoch = 0; epoch < config_.epochs && keep_going; ++epoch) {
@@ -51,12 +54,16 @@ void TrainingRun::train_sequential() {
           best_loss = last_validation_loss_;
           epochs_since_best = 0;
           save_parameters(best_, member, member + 1);
+          best_row_ = static_cast<long>(log_.rows()) - 1;
         } else if (++epochs_since_best >= config_.patience) {
           break;
         }
       }
     }
-    if (early_stopping_) restore_parameters(best_, member, member + 1);
+    if (early_stopping_) {
+      restore_parameters(best_, member, member + 1);
+      restored_row_ = best_row_;
+    }
     if (!keep_going) return;
 
     // The member is fixed from now on: its outputs feed the later members' penalties and metrics.

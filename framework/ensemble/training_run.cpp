@@ -351,6 +351,7 @@ RunRecord TrainingRun::run() {
 void TrainingRun::finish_record() {
   record_.metrics = log_.build();
   record_.epochs_completed = log_.rows();
+  record_.stored_epoch = restored_row_ == kLastRow ? static_cast<long>(log_.rows()) - 1 : restored_row_;
 
   // Final outputs of every member with the parameters the run ends with. The last epoch's evaluation
   // usually computed them already; the forward pass is deterministic, so reusing them changes nothing.

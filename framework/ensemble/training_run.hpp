@@ -103,6 +103,11 @@ class TrainingRun {
 
   // Parameters at the end of the last finite epoch, and at the best validation loss.
   std::vector<std::vector<double>> last_finite_, best_;
+  // Metrics row of the parameters in best_ (-1 for parameters before any row), and the row of the
+  // parameters that early stopping restored, or kLastRow when the run ends with its last epoch's.
+  static constexpr long kLastRow = -2;
+  long best_row_ = -1;
+  long restored_row_ = kLastRow;
 
   MetricLog log_;
   RunRecord record_;

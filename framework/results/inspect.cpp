@@ -43,7 +43,13 @@ RunSummary summarise_run(hid_t runs, const std::string& run_id) {
   if (shape.size() != 2 || shape[0] == 0 || shape[1] < 2) {
     throw RuntimeFailure("metrics " + hdf5::describe(metrics.get(), dataset) + " has no final epoch with members");
   }
-  const std::vector<double> final_row = hdf5::read_matrix_row(metrics.get(), dataset, shape[0] - 1);
+  // The row of the stored weights (see RunRecord::stored_epoch), else the last row.
+  std::size_t row = shape[0] - 1;
+  if (hdf5::attribute_exists(run.get(), "stored_epoch")) {
+    const long stored = hdf5::read_int64_attribute(run.get(), "stored_epoch");
+    if (stored >= 0 && static_cast<std::size_t>(stored) < shape[0]) row = static_cast<std::size_t>(stored);
+  }
+  const std::vector<double> final_row = hdf5::read_matrix_row(metrics.get(), dataset, row);
   summary.ensemble_error = final_row.back();
   double member_sum = 0;
   for (std::size_t m = 0; m + 1 < final_row.size(); ++m) member_sum += final_row[m];
@@ -51,7 +57,7 @@ RunSummary summarise_run(hid_t runs, const std::string& run_id) {
 
   if (hdf5::link_exists(metrics.get(), "test_ambiguity")) {
     const std::vector<double> ambiguity = hdf5::read_doubles(metrics.get(), "test_ambiguity");
-    if (!ambiguity.empty()) summary.ambiguity = ambiguity.back();
+    if (row < ambiguity.size()) summary.ambiguity = ambiguity[row];
   }
 
   hdf5::Handle correlation = hdf5::open_group(run.get(), "correlation");

@@ -194,6 +194,7 @@ void write_run_attributes(hid_t run, const RunRecord& record) {
   hdf5::write_string_attribute(run, "message", record.message);
   hdf5::write_int64_attribute(run, "diverged_epoch", record.diverged_epoch);
   hdf5::write_uint64_attribute(run, "epochs_completed", record.epochs_completed);
+  hdf5::write_int64_attribute(run, "stored_epoch", record.stored_epoch);
   hdf5::write_double_attribute(run, "coefficient_lambda", record.coefficient_lambda);
   hdf5::write_double_attribute(run, "coefficient_gamma", record.coefficient_gamma);
   hdf5::write_uint64_attribute(run, "member_count", record.final_parameters.size());
@@ -211,6 +212,11 @@ void read_run_attributes(hid_t run, RunRecord& record) {
   record.message = hdf5::read_string_attribute(run, "message");
   record.diverged_epoch = hdf5::read_int64_attribute(run, "diverged_epoch");
   record.epochs_completed = hdf5::read_uint64_attribute(run, "epochs_completed");
+  // Files written before the attribute existed stored the last epoch's weights, except with early
+  // stopping, which they did not record.
+  record.stored_epoch = hdf5::attribute_exists(run, "stored_epoch")
+                            ? hdf5::read_int64_attribute(run, "stored_epoch")
+                            : static_cast<long>(record.epochs_completed) - 1;
   record.coefficient_lambda = hdf5::read_double_attribute(run, "coefficient_lambda");
   record.coefficient_gamma = hdf5::read_double_attribute(run, "coefficient_gamma");
   record.train_seconds = hdf5::read_double_attribute(run, "train_seconds");
@@ -295,6 +301,11 @@ void validate_run_record(const RunRecord& record) {
     if (name.empty() || !setting_names.insert(name).second) {
       reject(record, "setting name '" + name + "' is empty or repeats");
     }
+  }
+
+  if (record.stored_epoch < -1 || record.stored_epoch >= static_cast<long>(record.epochs_completed)) {
+    reject(record, "stored_epoch " + std::to_string(record.stored_epoch) + " is not a metrics row of the " +
+                       std::to_string(record.epochs_completed) + " epochs, nor -1");
   }
 
   for (std::size_t m = 0; m < record.final_parameters.size(); ++m) validate_layout(record, record.final_parameters[m], m);

@@ -58,6 +58,9 @@ struct RunRecord {
   std::string message;            // empty for complete runs
   long diverged_epoch = -1;       // first epoch whose loss was not finite, or -1
   std::size_t epochs_completed = 0;
+  // The metrics row (0-based) of the epoch whose weights the record stores: the last row, or with early
+  // stopping the row of the restored best epoch. -1 when the initial parameters are stored.
+  long stored_epoch = -1;
   double coefficient_lambda = 0;  // lambda for ncl/decorrelated, 2 gamma (M-1)/M for ncl-exact
   double coefficient_gamma = 0;   // gamma for ncl-exact, lambda M / (2M - 2) otherwise
   double train_seconds = 0;

@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from support import CLASSIFICATION_SWEEP, REGRESSION_SWEEP, nclab_binary, run_script, run_sweep
+from support import CLASSIFICATION_SWEEP, REGRESSION_SWEEP, nclab_binary, report_of, run_script, run_sweep
 
 
 @pytest.fixture(scope="session")
@@ -29,12 +29,6 @@ def regression_file(binary, tmp_path_factory):
 @pytest.fixture(scope="session")
 def classification_file(binary, tmp_path_factory):
     return run_sweep(binary, CLASSIFICATION_SWEEP, tmp_path_factory.mktemp("classification") / "parity.h5")
-
-
-def report_of(results_file, folder):
-    completed = run_script("nclab-report", results_file, "-o", folder)
-    assert completed.returncode == 0, f"nclab-report failed:\n{completed.stdout}\n{completed.stderr}"
-    return folder, completed
 
 
 @pytest.fixture(scope="session")

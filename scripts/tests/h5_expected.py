@@ -66,10 +66,14 @@ def point_statistics(path):
             run = f["runs"][row["run_id"]]
             metric = metric_of(run["metrics"])
             point["metric"] = metric
-            final = run["metrics"][f"test_{metric}"][-1, :]
+            # The row of the stored weights: stored_epoch with early stopping, else the last row.
+            errors = run["metrics"][f"test_{metric}"]
+            stored = int(run.attrs.get("stored_epoch", -1))
+            row = stored if 0 <= stored < errors.shape[0] else errors.shape[0] - 1
+            final = errors[row, :]
             point["ensemble"].append(final[-1])
             point["member"].append(np.mean(final[:-1]))
-            point["ambiguity"].append(run["metrics/test_ambiguity"][-1])
+            point["ambiguity"].append(run["metrics/test_ambiguity"][row])
             matrix = run["correlation/test"][()]
             off_diagonal = matrix[~np.eye(matrix.shape[0], dtype=bool)]
             point["correlations"].extend(off_diagonal[np.isfinite(off_diagonal)])

@@ -53,3 +53,10 @@ def import_reader_module():
     if SCRIPTS not in sys.path:
         sys.path.insert(0, SCRIPTS)
     return importlib.import_module("nclab_results")
+
+
+def report_of(results_file, folder):
+    """Run nclab-report on RESULTS_FILE into FOLDER and return (folder, CompletedProcess)."""
+    completed = run_script("nclab-report", results_file, "-o", folder)
+    assert completed.returncode == 0, f"nclab-report failed:\n{completed.stdout}\n{completed.stderr}"
+    return folder, completed

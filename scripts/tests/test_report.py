@@ -5,11 +5,12 @@ import os
 import re
 import subprocess
 
+import h5py
 import pandas as pd
 import pytest
 
 import h5_expected
-from support import run_script
+from support import report_of, run_script, run_sweep
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 REPORT_PLOTS = ("error_vs_coefficient.png", "ambiguity_member_error_vs_coefficient.png",
@@ -160,3 +161,30 @@ def test_unknown_point_rejected(regression_file, tmp_path):
     completed = run_script("nclab-report", regression_file, "-o", tmp_path / "report", "--points", "0123456789abcdef")
     assert completed.returncode == 2
     assert "'0123456789abcdef' is not a grid point" in completed.stderr
+
+
+# Early stopping on builtin:sine with a large learning rate, so that the validation loss rises
+# before the last epoch and the stored weights come from an earlier one.
+EARLY_STOPPING_SWEEP = [
+    "--data", "builtin:sine", "--samples", "120", "--folds", "3", "--method", "ncl", "--lambda", "0.5",
+    "--members", "3", "--hidden", "8", "--epochs", "60", "--learning-rate", "0.5",
+    "--validation-fraction", "0.3", "--patience", "3",
+]
+
+
+def test_early_stopping_reports_stored_epoch(binary, tmp_path):
+    results_file = run_sweep(binary, EARLY_STOPPING_SWEEP, tmp_path / "early.h5")
+    with h5py.File(results_file, "r") as f:
+        runs = list(f["runs"].values())
+        earlier = [int(run.attrs["stored_epoch"]) < run["metrics/test_nrmse"].shape[0] - 1 for run in runs]
+    assert any(earlier), "no run stopped after its best epoch, so the test shows nothing"
+
+    folder, _ = report_of(results_file, tmp_path / "report")
+    table = read_summary(folder)
+    for point_id, point in h5_expected.point_statistics(results_file).items():
+        assert_same_number(table.loc[point_id]["ensemble_test_nrmse_mean"], point["ensemble_mean"], point_id)
+
+    inspect = subprocess.run([binary, "inspect", results_file], capture_output=True, text=True, timeout=60)
+    assert inspect.returncode == 0, inspect.stderr
+    for point_id, cells in parse_inspect_table(inspect.stdout).items():
+        assert cells["ensemble_error_mean"] == f"{table.loc[point_id]['ensemble_test_nrmse_mean']:.4g}"

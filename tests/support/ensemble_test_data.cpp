@@ -102,6 +102,7 @@ void expect_identical_records(const RunRecord& a, const RunRecord& b, bool compa
   EXPECT_EQ(a.status, b.status);
   EXPECT_EQ(a.epochs_completed, b.epochs_completed);
   EXPECT_EQ(a.diverged_epoch, b.diverged_epoch);
+  EXPECT_EQ(a.stored_epoch, b.stored_epoch);
   const EpochMetrics& x = a.metrics;
   const EpochMetrics& y = b.metrics;
   expect_same_matrix(x.train_loss, y.train_loss, "train_loss");

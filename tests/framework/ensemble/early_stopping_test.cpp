@@ -58,6 +58,16 @@ TEST(EarlyStopping, StopsAfterPatienceAndRestoresBestParameters) {
     EXPECT_EQ(record.final_parameters[i].parameters, record.snapshots[best].members[i]) << "member index " << i;
     EXPECT_NE(record.final_parameters[i].parameters, record.snapshots.back().members[i]) << "member index " << i;
   }
+  // The record names the metrics row of the stored parameters, which the summaries report.
+  EXPECT_EQ(record.stored_epoch, static_cast<long>(best));
+}
+
+TEST(EarlyStopping, WithoutItTheLastRowIsStored) {
+  TrainingConfig config = early_stopping_config();
+  config.validation_fraction = 0.0;
+  config.epochs = 7;
+  const RunRecord record = train(config);
+  EXPECT_EQ(record.stored_epoch, 6);
 }
 
 TEST(EarlyStopping, TrainMetricsUseTheRemainingPatterns) {
@@ -100,6 +110,10 @@ TEST(EarlyStopping, SequentialMembersStopOnTheirOwn) {
                                     record.metrics.validation_loss.begin() + (last - active.begin()));
     if (phase.size() < config.epochs) {
       EXPECT_EQ(phase.size(), first_minimum(phase) + 1 + config.patience) << "member " << member;
+    }
+    // The last member's best row is the stored ensemble: earlier members stay at their own best.
+    if (member + 1 == static_cast<int>(config.members)) {
+      EXPECT_EQ(record.stored_epoch, static_cast<long>((first - active.begin()) + first_minimum(phase)));
     }
   }
 }

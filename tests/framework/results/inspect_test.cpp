@@ -22,13 +22,14 @@ Expected expected_for(const std::vector<RunRecord>& complete_runs, bool classifi
   Expected expected;
   for (const RunRecord& record : complete_runs) {
     const Matrix& errors = classification ? record.metrics.test_error_rate : record.metrics.test_nrmse;
-    const std::size_t last = errors.rows() - 1;
+    // The row of the stored weights, which early stopping moves before the last row.
+    const auto stored = static_cast<std::size_t>(record.stored_epoch);
     const std::size_t members = errors.cols() - 1;
-    expected.ensemble.push_back(errors(last, members));
+    expected.ensemble.push_back(errors(stored, members));
     double sum = 0;
-    for (std::size_t m = 0; m < members; ++m) sum += errors(last, m);
+    for (std::size_t m = 0; m < members; ++m) sum += errors(stored, m);
     expected.members.push_back(sum / static_cast<double>(members));
-    expected.ambiguity.push_back(record.metrics.test_ambiguity.back());
+    expected.ambiguity.push_back(record.metrics.test_ambiguity[stored]);
     for (std::size_t i = 0; i < record.test_correlation.rows(); ++i) {
       for (std::size_t j = 0; j < record.test_correlation.cols(); ++j) {
         if (i != j && !std::isnan(record.test_correlation(i, j))) expected.correlation.push_back(record.test_correlation(i, j));
@@ -65,6 +66,8 @@ std::vector<RunRecord> write_sweep(const std::filesystem::path& file, bool class
                              : run.run_index == 6 ? RunStatus::failed
                                                   : RunStatus::complete;
     records.push_back(test::fixture_record(run, shape, status));
+    // Every third run stores an earlier epoch's weights, as early stopping does.
+    if (run.run_index % 3 == 0 && status == RunStatus::complete) records.back().stored_epoch = 2;
     store->submit(records.back());
   }
   if (finish) store->finish();

@@ -126,6 +126,7 @@ inline RunRecord fixture_record(const GridRun& run, const FixtureShape& shape = 
   record.settings.assign(run.settings.begin(), run.settings.end());
   record.status = status;
   record.epochs_completed = e;
+  record.stored_epoch = static_cast<long>(e) - 1;
   record.coefficient_lambda = 0.5;
   record.coefficient_gamma = 0.5 * static_cast<double>(m) / static_cast<double>(2 * m - 2);
   record.train_seconds = values.uniform(0.5, 2.0);

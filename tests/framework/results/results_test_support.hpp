@@ -65,6 +65,7 @@ inline void expect_same_record(const RunRecord& expected, const RunRecord& actua
   EXPECT_EQ(expected.status, actual.status);
   EXPECT_EQ(expected.message, actual.message);
   EXPECT_EQ(expected.diverged_epoch, actual.diverged_epoch);
+  EXPECT_EQ(expected.stored_epoch, actual.stored_epoch);
   EXPECT_EQ(expected.epochs_completed, actual.epochs_completed);
   EXPECT_TRUE(same_bits({expected.coefficient_lambda}, {actual.coefficient_lambda}));
   EXPECT_TRUE(same_bits({expected.coefficient_gamma}, {actual.coefficient_gamma}));
