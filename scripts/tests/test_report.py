@@ -188,3 +188,11 @@ def test_early_stopping_reports_stored_epoch(binary, tmp_path):
     assert inspect.returncode == 0, inspect.stderr
     for point_id, cells in parse_inspect_table(inspect.stdout).items():
         assert cells["ensemble_error_mean"] == f"{table.loc[point_id]['ensemble_test_nrmse_mean']:.4g}"
+
+    completed = run_script("nclab-export", results_file, "--csv", tmp_path / "early.csv")
+    assert completed.returncode == 0, completed.stderr
+    exported = pd.read_csv(tmp_path / "early.csv")
+    with h5py.File(results_file, "r") as f:
+        for run_id, run in f["runs"].items():
+            rows = exported[(exported["run_id"] == run_id) & (exported["stored"] == 1)]
+            assert set(rows["metrics_row"]) == {int(run.attrs["stored_epoch"])}, run_id
