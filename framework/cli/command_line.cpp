@@ -423,7 +423,13 @@ std::string training_help(const std::string& command, const std::vector<OptionSp
     std::string left = "  --" + spec.name;
     if (spec.kind != OptionKind::flag) left += spec.kind == OptionKind::choice ? " CHOICE" : " VALUE";
     out << left;
-    out << std::string(left.size() < 28 ? 28 - left.size() : 1, ' ') << spec.help;
+    // The description starts in column 28, on the next line when the option leaves no gap before it.
+    if (left.size() + 2 <= 28) {
+      out << std::string(28 - left.size(), ' ');
+    } else {
+      out << "\n" << std::string(28, ' ');
+    }
+    out << spec.help;
     std::vector<std::string> facts;
     if (spec.kind == OptionKind::choice) {
       std::string list;

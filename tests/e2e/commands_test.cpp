@@ -102,6 +102,17 @@ TEST(Commands, TrainHelpListsEveryOption) {
     ++checked;
   }
   EXPECT_GE(checked, 40u);
+  // Descriptions start in column 28 after at least two spaces. An option too long for that, such as
+  // --validation-fraction VALUE, stands alone on its line and its description follows on the next.
+  std::istringstream lines(result.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("  --", 0) != 0 || line.size() <= 28) continue;
+    const bool gap = line[26] == ' ' && line[27] == ' ' && line[28] != ' ';
+    const std::size_t space = line.find(' ', 4);
+    const std::string after = space == std::string::npos ? "" : line.substr(space + 1);
+    const bool alone = space == std::string::npos || after == "VALUE" || after == "CHOICE";
+    EXPECT_TRUE(gap || alone) << "help line without a column gap: " << line;
+  }
   EXPECT_TRUE(contains(result.out, "bounds: [0, 0.999999]")) << "--momentum shows its bounds";
   EXPECT_TRUE(contains(result.out, "only with --method ncl,decorrelated")) << result.out;
 }
