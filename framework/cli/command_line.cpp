@@ -241,7 +241,16 @@ void check_applicability(const ParsedOptions& parsed, const std::vector<OptionSp
 void check_model_names(const ParsedOptions& parsed, const std::vector<OptionSpec>& table) {
   const OptionSpec* spec = find_option(table, "model");
   if (spec == nullptr) return;
-  for (const auto& name : values_of(spec, parsed.get("model"))) ModelRegistry::instance().find(name);
+  const ModelRegistry& registry = ModelRegistry::instance();
+  for (const auto& name : values_of(spec, parsed.get("model"))) {
+    try {
+      registry.find(name);
+    } catch (const InputError& error) {
+      const std::string suggestion = closest_name(name, registry.names());
+      if (suggestion.empty()) throw;
+      throw InputError(std::string(error.what()) + ". Did you mean '" + suggestion + "'?");
+    }
+  }
 }
 
 }  // namespace

@@ -54,6 +54,7 @@ TEST(BadOptions, ExitTwoWithValueAndFix) {
       {"unknown model",
        train({"--model", "resnet"}),
        {"unknown model 'resnet'", "autoencoder", "mlp", "perceptron", "--plugin PATH"}},
+      {"misspelt model", train({"--model", "mpl"}), {"unknown model 'mpl'", "Did you mean 'mlp'?"}},
       {"missing data file", {"train", "--data", (folder / "absent.csv").string()},
        {(folder / "absent.csv").string(), "not found"}},
       {"out in a missing folder",
