@@ -59,11 +59,21 @@ double parse_number(const std::string& option, const std::string& text) {
 
 std::vector<std::string> expand_values(const std::string& option, const std::string& text, bool numeric) {
   std::vector<std::string> values;
-  for (const std::string& item : split_commas(text)) {
-    if (item.empty()) {
-      throw InputError("empty item in --" + option + "='" + text +
-                       "': write values separated by single commas, e.g. 0,0.5,1");
+  const std::vector<std::string> items = split_commas(text);
+  if (std::any_of(items.begin(), items.end(), [](const std::string& item) { return item.empty(); })) {
+    // The fix is the same list without its empty items, unless nothing is left.
+    std::string fixed;
+    for (const std::string& item : items) {
+      if (!item.empty()) fixed += (fixed.empty() ? "" : ",") + item;
     }
+    if (fixed.empty()) {
+      throw InputError("missing value for --" + option + "='" + text +
+                       "': give one value, or several separated by single commas");
+    }
+    throw InputError("empty item in --" + option + "='" + text + "': write values separated by single commas, e.g. '" +
+                     fixed + "'");
+  }
+  for (const std::string& item : items) {
     if (!numeric) {
       values.push_back(item);
       continue;

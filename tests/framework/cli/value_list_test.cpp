@@ -79,6 +79,21 @@ TEST(ExpandValues, ErrorNamesOptionAndValue) {
   }
 }
 
+// The message for empty items shows the list without them, or asks for a value when none is left.
+TEST(ExpandValues, EmptyItemsShowTheFix) {
+  const auto message_of = [](const std::string& text) {
+    try {
+      expand_values("members", text, true);
+    } catch (const InputError& error) {
+      return std::string(error.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message_of("4,,8").find("e.g. '4,8'"), std::string::npos) << message_of("4,,8");
+  EXPECT_NE(message_of("").find("missing value for --members=''"), std::string::npos) << message_of("");
+  EXPECT_NE(message_of(",").find("missing value for --members=','"), std::string::npos) << message_of(",");
+}
+
 TEST(FormatNumber, ShortestRoundTrip) {
   EXPECT_EQ(format_number(0.1), "0.1");
   EXPECT_EQ(format_number(100), "100");
