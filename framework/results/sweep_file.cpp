@@ -176,6 +176,10 @@ Handle open_results_file(const std::filesystem::path& file) {
   const std::string fix = ". Pass the HDF5 file that `nclab sweep --out` or `nclab train --out` wrote";
   if (!std::filesystem::exists(file)) throw InputError("results file " + name + " does not exist");
   if (std::filesystem::is_directory(file)) throw InputError("results file " + name + " is a folder, not a file" + fix);
+  // Opening a FIFO would block until another process writes to it.
+  if (!std::filesystem::is_regular_file(file)) {
+    throw InputError("results file " + name + " is not a regular file (a FIFO, socket or device)" + fix);
+  }
   std::error_code size_error;
   if (std::filesystem::file_size(file, size_error) == 0 && !size_error) {
     throw InputError("results file " + name + " is empty, so it is not an HDF5 file" + fix);

@@ -2,7 +2,9 @@
 // value and the fix, and no failing command damages a results file that already exists.
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <chrono>
 #include <filesystem>
 #include <utility>
 
@@ -190,6 +192,28 @@ TEST(BadOptions, ResumeOnNonHdf5FileKeepsIt) {
     EXPECT_EQ(read_file_text(path), contents);
     EXPECT_FALSE(std::filesystem::exists(path + ".parts")) << "the rejected resume left a per-run folder";
   }
+}
+
+// Opening a FIFO for reading blocks until a writer appears, so --resume, --overwrite and inspect on a
+// FIFO used to hang. They now stop at once with an input error.
+TEST(BadOptions, FifoAsResultsFileIsRejected) {
+  ScratchFolder folder("fifo-out");
+  const std::string path = (folder.path() / "results.fifo").string();
+  ASSERT_EQ(mkfifo(path.c_str(), 0600), 0);
+  ProcessOptions options;
+  options.timeout = std::chrono::seconds(20);
+  const std::vector<std::vector<std::string>> commands = {
+      with({"sweep"}, with(small_sweep_options(), {"--out", path, "--resume"})),
+      with({"sweep"}, with(small_sweep_options(), {"--out", path, "--overwrite"})),
+      {"inspect", path},
+  };
+  for (const auto& command : commands) {
+    SCOPED_TRACE(command[0] + " " + command.back());
+    const ProcessResult result = run_nclab(command, options);
+    EXPECT_EQ(result.exit_status, 2) << result.describe();
+    EXPECT_NE(result.err.find("'" + path + "'"), std::string::npos) << result.err;
+  }
+  EXPECT_TRUE(std::filesystem::is_fifo(path)) << "the FIFO was replaced";
 }
 
 // A write past the file size limit used to end the process by SIGXFSZ without a message. nclab ignores
