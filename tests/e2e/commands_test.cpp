@@ -102,8 +102,8 @@ TEST(Commands, TrainHelpListsEveryOption) {
     ++checked;
   }
   EXPECT_GE(checked, 40u);
-  // Descriptions start in column 28 after at least two spaces. An option too long for that, such as
-  // --validation-fraction VALUE, stands alone on its line and its description follows on the next.
+  // Descriptions start in column 28 after at least two spaces. A longer option (--validation-fraction
+  // VALUE) stands alone on its line, and its description follows on the next.
   std::istringstream lines(result.out);
   for (std::string line; std::getline(lines, line);) {
     if (line.rfind("  --", 0) != 0 || line.size() <= 28) continue;

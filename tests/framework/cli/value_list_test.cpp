@@ -79,7 +79,7 @@ TEST(ExpandValues, ErrorNamesOptionAndValue) {
   }
 }
 
-// The message for empty items shows the list without them, or asks for a value when none is left.
+// The message for empty items shows the list without them, or requests a value when none is left.
 TEST(ExpandValues, EmptyItemsShowTheFix) {
   const auto message_of = [](const std::string& text) {
     try {
