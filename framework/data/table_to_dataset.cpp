@@ -1,5 +1,7 @@
 // Conversion of a table of cells into a Dataset (dataset_from_table, declared in loader.hpp).
 
+#include <algorithm>
+#include <cctype>
 #include <limits>
 
 #include "framework/core/error.hpp"
@@ -80,6 +82,13 @@ ParsedRows parse_rows(const TextTable& table, std::size_t first_data_row, std::s
       const ParsedCell cell = parse_cell(cells[column]);
       const std::string where = named_location(table, line, column, names);
       if (cell.kind == CellKind::non_finite) {
+        std::string text = cells[column];
+        std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+        if (text.find("nan") == std::string::npos && text.find("inf") == std::string::npos) {
+          // A number such as 1e400 that overflows a double, not a spelled-out NaN or Inf.
+          throw InputError(where + ": " + describe_cell(cells[column]) +
+                           " is too large for a double (beyond 1.8e308); rescale the column or fix the value");
+        }
         throw InputError(where + ": " + describe_cell(cells[column]) +
                          " is not a finite number; NaN and Inf are not accepted in data files, so write a "
                          "missing value as ?, NA or an empty cell instead");

@@ -96,6 +96,13 @@ TEST(LoaderErrors, InfWrittenInData) {
                      {path + ", line 2, column 2", "'-inf'", "not a finite number"});
 }
 
+TEST(LoaderErrors, OverflowingNumberInData) {
+  TempFolder folder;
+  const std::string path = folder.write("huge.csv", "1,2,0\n3,1e400,1\n");
+  expect_input_error([&] { load_dataset(path); },
+                     {path + ", line 2, column 2", "'1e400'", "too large for a double"});
+}
+
 TEST(LoaderErrors, InfWrittenInTarget) {
   TempFolder folder;
   const std::string path = folder.write("inf_target.csv", "1,2,0.5\n3,4,inf\n");
