@@ -118,10 +118,11 @@ void EnsembleMembers::forward_and_penalise(ConstMatrixView inputs, ConstMatrixVi
   set_step_rows(inputs.rows);
   outputs_in_lanes_ = false;  // every output is written below
 
-  // Barrier: every member's output on this batch exists before any penalty is computed.
+  // Barrier: every member's output on this batch exists before any penalty is computed. Both callers
+  // run the members' backward passes on this batch before they return, so `inputs` stays alive.
   for_each_member(parallel, [&](std::size_t i) {
     MatrixView output = outputs_[i].view().rows_range(0, inputs.rows);
-    models_[i]->forward(inputs, output);
+    models_[i]->forward_keeping_input(inputs, output);
   });
 
   ensemble_mean(output_views_, ensemble_view_);

@@ -137,15 +137,18 @@ std::span<const double> DenseNetwork::biases(std::size_t index) const {
 
 ConstMatrixView DenseNetwork::layer_output(std::size_t index) const { return batch_rows(layers_.at(index).output); }
 
-void DenseNetwork::reserve_rows(std::size_t rows, bool backward) {
+void DenseNetwork::reserve_rows(std::size_t rows, bool backward, bool input_copy) {
   if (rows > output_rows_) {
     for (Layer& layer : layers_) layer.output.resize(rows, layer.layout.rows);
     output_rows_ = rows;
   }
   if (backward && rows > backward_rows_) {
-    input_.resize(rows, inputs_);
     for (Layer& layer : layers_) layer.delta.resize(rows, layer.layout.rows);
     backward_rows_ = rows;
+  }
+  if (input_copy && rows > input_rows_) {
+    input_.resize(rows, inputs_);
+    input_rows_ = rows;
   }
 }
 
@@ -161,15 +164,26 @@ void DenseNetwork::run_layers(ConstMatrixView input, MatrixView y) {
   copy_rows(layer_input, y);
 }
 
-void DenseNetwork::forward(ConstMatrixView x, MatrixView y) {
+void DenseNetwork::start_forward(ConstMatrixView x, MatrixView y, bool input_copy) {
   detail::require_shape("DenseNetwork::forward: X", x, x.rows, inputs_);
   detail::require_shape("DenseNetwork::forward: Y", y, x.rows, output_size());
-
-  reserve_rows(x.rows, true);
+  reserve_rows(x.rows, true, input_copy);
   batch_rows_ = x.rows;
+}
+
+void DenseNetwork::forward(ConstMatrixView x, MatrixView y) {
+  start_forward(x, y, true);
   const MatrixView input = batch_rows(input_);
   copy_rows(x, input);
+  backward_input_ = input;
   run_layers(input, y);
+  has_forward_ = true;
+}
+
+void DenseNetwork::forward_keeping_input(ConstMatrixView x, MatrixView y) {
+  start_forward(x, y, false);
+  backward_input_ = x;
+  run_layers(x, y);
   has_forward_ = true;
 }
 
@@ -214,7 +228,7 @@ void DenseNetwork::propagate_down(MatrixView* input_grad, LayerPass pass) {
   // delta_{l-1} before f'_{l-1} or, below the first layer, dL/dX (skipped when input_grad is null).
   for (std::size_t l = layers_.size(); l-- > 0;) {
     Layer& layer = layers_[l];
-    const ConstMatrixView layer_input = l == 0 ? batch_rows(input_) : batch_rows(layers_[l - 1].output);
+    const ConstMatrixView layer_input = l == 0 ? backward_input_ : batch_rows(layers_[l - 1].output);
     MatrixView below_delta;
     MatrixView* below = input_grad;
     if (l > 0) {
@@ -263,6 +277,11 @@ void DenseNetwork::backward_and_step(ConstMatrixView grad, GradientAt at, double
   });
 }
 
-std::unique_ptr<Model> DenseNetwork::clone() const { return std::make_unique<DenseNetwork>(*this); }
+std::unique_ptr<Model> DenseNetwork::clone() const {
+  auto copy = std::make_unique<DenseNetwork>(*this);
+  // The copied view of X would still point at this network's input copy.
+  if (has_forward_ && backward_input_.data == input_.view().data) copy->backward_input_ = copy->batch_rows(copy->input_);
+  return copy;
+}
 
 }  // namespace nclab

@@ -41,6 +41,9 @@ class DenseNetwork final : public Model {
   std::vector<LayerLayout> layout() const override;
 
   void forward(ConstMatrixView x, MatrixView y) override;
+  // Keeps a view of X for the first layer's weight gradient instead of copying it: W3's trainer
+  // copied each 128 x 784 batch into all 8 members.
+  void forward_keeping_input(ConstMatrixView x, MatrixView y) override;
   // Reads X in place and grows only the layer outputs: a full-batch evaluation neither copies X nor
   // sizes the gradient workspaces for its batch.
   void predict(ConstMatrixView x, MatrixView y) override;
@@ -63,9 +66,11 @@ class DenseNetwork final : public Model {
     Matrix delta;   // dLoss/d(pre-activation) during backward(), same rows
   };
 
-  // Grows the layer outputs, and with `backward` also the input copy and the deltas, to at least
-  // `rows` rows.
-  void reserve_rows(std::size_t rows, bool backward);
+  // Grows the layer outputs, with `backward` also the deltas, and with `input_copy` the input copy,
+  // to at least `rows` rows.
+  void reserve_rows(std::size_t rows, bool backward, bool input_copy = false);
+  // The shape checks and workspaces shared by forward() and forward_keeping_input().
+  void start_forward(ConstMatrixView x, MatrixView y, bool input_copy);
   // Runs pass(layer, layer input, below) for every layer from the top, then chains delta_{l-1}
   // through f'_{l-1}.
   template <typename LayerPass>
@@ -83,9 +88,11 @@ class DenseNetwork final : public Model {
   std::vector<double> parameters_;
   std::vector<Layer> layers_;
   Matrix input_;  // copy of the last forward() batch X, which the first layer's dW needs
+  ConstMatrixView backward_input_;  // X of the last forward() batch: input_ or the caller's kept X
   std::size_t batch_rows_ = 0;      // patterns in the last forward() or predict() batch
   std::size_t output_rows_ = 0;     // rows the layer outputs have room for
-  std::size_t backward_rows_ = 0;   // rows the input copy and the deltas have room for
+  std::size_t backward_rows_ = 0;   // rows the deltas have room for
+  std::size_t input_rows_ = 0;      // rows the input copy has room for
   bool has_forward_ = false;
 };
 

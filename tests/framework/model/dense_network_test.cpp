@@ -293,6 +293,57 @@ TEST(DenseNetwork, BackwardAndStepMatchesBackwardThenStep) {
   }
 }
 
+TEST(DenseNetwork, ForwardKeepingInputMatchesForward) {
+  // Batch 2 runs the loop kernels and batch 64 the BLAS ones. backward() and backward_and_step()
+  // must read the caller's X, so both networks end with the same outputs, gradients and parameters.
+  for (const std::size_t batch : {2u, 64u}) {
+    DenseNetwork copying(40, {{30, Activation::sigmoid}, {3, Activation::softmax}});
+    Rng rng(17 + batch);
+    copying.initialize_uniform(rng, 0.7);
+    DenseNetwork keeping = copying;
+    const Matrix x = test_support::random_matrix(batch, 40, rng);
+    const Matrix grad = test_support::random_matrix(batch, 3, rng);
+    Matrix y_copying(batch, 3), y_keeping(batch, 3);
+    std::vector<double> g_copying(copying.parameter_count()), g_keeping(keeping.parameter_count());
+
+    copying.forward(x, y_copying);
+    keeping.forward_keeping_input(x, y_keeping);
+    EXPECT_EQ(y_copying.storage(), y_keeping.storage());
+    copying.backward(grad, GradientAt::output, g_copying, nullptr);
+    keeping.backward(grad, GradientAt::output, g_keeping, nullptr);
+    EXPECT_EQ(g_copying, g_keeping);
+
+    copying.forward(x, y_copying);
+    keeping.forward_keeping_input(x, y_keeping);
+    copying.backward_and_step(grad, GradientAt::output, 0.3, g_copying);
+    keeping.backward_and_step(grad, GradientAt::output, 0.3, g_keeping);
+    const std::span<const double> theta_copying = copying.parameters(), theta_keeping = keeping.parameters();
+    EXPECT_TRUE(std::equal(theta_copying.begin(), theta_copying.end(), theta_keeping.begin(), theta_keeping.end()))
+        << "batch " << batch;
+  }
+}
+
+TEST(DenseNetwork, ForwardAndCloneCopyInput) {
+  // forward() keeps its own copy of X, and so does a clone made after it: changing X, or running the
+  // original on other data, leaves the gradients of the clone's batch unchanged.
+  DenseNetwork network = three_layer_network();
+  Rng rng(23);
+  network.initialize_uniform(rng, 0.6);
+  Matrix x = test_support::random_matrix(3, 4, rng);
+  const Matrix grad = test_support::random_matrix(3, 5, rng);
+  Matrix y(3, 5);
+  std::vector<double> expected(network.parameter_count()), param_grad(network.parameter_count());
+  network.forward(x, y);
+  network.backward(grad, GradientAt::output, expected, nullptr);
+
+  network.forward(x, y);
+  const std::unique_ptr<Model> copy = network.clone();
+  for (double& value : x.storage()) value += 1.0;
+  network.forward(x, y);
+  copy->backward(grad, GradientAt::output, param_grad, nullptr);
+  EXPECT_EQ(param_grad, expected);
+}
+
 TEST(DenseNetwork, BackwardAndStepChecksItsArguments) {
   DenseNetwork network = three_layer_network();
   Matrix x(2, 4), y(2, 5), grad(2, 5);
