@@ -138,14 +138,27 @@ class Bench:
                 "--model", "mlp", "--hidden", "10", "--epochs", str(epochs)]
 
     def ceilings(self):
+        """Measure the dgemm ceiling; keep the best rate of this and every earlier measurement.
+
+        One short measurement can land in a busy moment of the host: a run here measured 65 GFLOP/s on
+        2 threads against 100 to 103 in the runs before it. So the ceiling is measured --repeats
+        times here and once more right after W3's timings, and the best rate counts.
+        """
         _, _, out = self.run([os.path.join(self.build, "bench", "dgemm_ceiling_bench"), "--benchmark_format=json",
-                           "--benchmark_min_time=%g" % self.args.min_time])
-        rows = {}
+                              "--benchmark_min_time=%g" % self.args.min_time,
+                              "--benchmark_repetitions=%d" % self.args.repeats])
+        previous = self.results.get("ceilings", {})
+        rows = dict(previous.get("all", {}))
+        measurements = previous.get("measurements", 0) + 1
         for entry in json.loads(out)["benchmarks"]:
-            rows[entry["name"]] = entry["FLOPS"] / 1e9
+            if entry.get("run_type") != "iteration":
+                continue  # the mean, median and deviation rows of the repetitions
+            name = entry["run_name"]
+            rows[name] = max(rows.get(name, 0.0), entry["FLOPS"] / 1e9)
         best = lambda threads: max(v for k, v in rows.items()
                                    if k.startswith("BM_dgemm_square") and "threads:%d" % threads in k)
-        self.results["ceilings"] = {"dgemm_gflops_1_thread": best(1), "dgemm_gflops_2_threads": best(2), "all": rows}
+        self.results["ceilings"] = {"dgemm_gflops_1_thread": best(1), "dgemm_gflops_2_threads": best(2), "all": rows,
+                                    "measurements": measurements}
 
     def w1(self):
         epochs = self.args.w1_epochs
@@ -282,6 +295,7 @@ class Bench:
         detected_core = dict(two_threads, OPENBLAS_CORETYPE=None)
         torch_detected_runs = self.repeat(lambda: self.peer_json(self.peer("ncl_torch.py", state, "--threads", "2"),
                                                                  env=detected_core))
+        self.ceilings()  # measured again next to W3's timings
         self.check("W3 torch, %d epochs" % epochs, torch_runs[0])
         self.check("W3 torch with OpenMP's default wait, %d epochs" % epochs, torch_default_runs[0])
 
@@ -425,8 +439,10 @@ def report_targets(results, write):
     write()
     if "ceilings" in results:
         c = results["ceilings"]
-        write("dgemm ceiling (square n = 1024, 2048, best): %.1f GFLOP/s on 1 thread, %.1f GFLOP/s on 2 threads" %
-              (c["dgemm_gflops_1_thread"], c["dgemm_gflops_2_threads"]))
+        write("dgemm ceiling (square n = 1024, 2048, best of %d measurements x %d repetitions): "
+              "%.1f GFLOP/s on 1 thread, %.1f GFLOP/s on 2 threads" %
+              (c.get("measurements", 1), results.get("repeats", 1), c["dgemm_gflops_1_thread"],
+               c["dgemm_gflops_2_threads"]))
         write()
 
 
@@ -545,6 +561,7 @@ def main():
     if "w3" in parts and "ceilings" not in parts:
         parts.insert(0, "ceilings")
     bench.results["machine"] = machine()
+    bench.results["repeats"] = args.repeats
     bench.results["load_average_start"] = load_average()
     bench.results["work"] = bench.work
     start = time.perf_counter()
