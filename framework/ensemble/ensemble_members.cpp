@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "framework/model/dense_network.hpp"
+
 namespace nclab {
 
 EnsembleMembers::EnsembleMembers(std::vector<std::unique_ptr<Model>> models, std::size_t batch_capacity,
@@ -119,10 +121,14 @@ void EnsembleMembers::forward_and_penalise(ConstMatrixView inputs, ConstMatrixVi
   outputs_in_lanes_ = false;  // every output is written below
 
   // Barrier: every member's output on this batch exists before any penalty is computed. Both callers
-  // run the members' backward passes on this batch before they return, so `inputs` stays alive.
+  // run the backward passes before they return, so a DenseNetwork may read `inputs` in place.
   for_each_member(parallel, [&](std::size_t i) {
     MatrixView output = outputs_[i].view().rows_range(0, inputs.rows);
-    models_[i]->forward_keeping_input(inputs, output);
+    if (auto* dense = dynamic_cast<DenseNetwork*>(models_[i].get())) {
+      dense->forward_keeping_input(inputs, output);
+    } else {
+      models_[i]->forward(inputs, output);
+    }
   });
 
   ensemble_mean(output_views_, ensemble_view_);

@@ -175,14 +175,15 @@ void DenseNetwork::forward(ConstMatrixView x, MatrixView y) {
   start_forward(x, y, true);
   const MatrixView input = batch_rows(input_);
   copy_rows(x, input);
-  backward_input_ = input;
+  input_kept_ = false;
   run_layers(input, y);
   has_forward_ = true;
 }
 
 void DenseNetwork::forward_keeping_input(ConstMatrixView x, MatrixView y) {
   start_forward(x, y, false);
-  backward_input_ = x;
+  kept_input_ = x;
+  input_kept_ = true;
   run_layers(x, y);
   has_forward_ = true;
 }
@@ -228,7 +229,8 @@ void DenseNetwork::propagate_down(MatrixView* input_grad, LayerPass pass) {
   // delta_{l-1} before f'_{l-1} or, below the first layer, dL/dX (skipped when input_grad is null).
   for (std::size_t l = layers_.size(); l-- > 0;) {
     Layer& layer = layers_[l];
-    const ConstMatrixView layer_input = l == 0 ? backward_input_ : batch_rows(layers_[l - 1].output);
+    const ConstMatrixView layer_input =
+        l > 0 ? batch_rows(layers_[l - 1].output) : (input_kept_ ? kept_input_ : batch_rows(input_));
     MatrixView below_delta;
     MatrixView* below = input_grad;
     if (l > 0) {
@@ -277,11 +279,6 @@ void DenseNetwork::backward_and_step(ConstMatrixView grad, GradientAt at, double
   });
 }
 
-std::unique_ptr<Model> DenseNetwork::clone() const {
-  auto copy = std::make_unique<DenseNetwork>(*this);
-  // The copied view of X would still point at this network's input copy.
-  if (has_forward_ && backward_input_.data == input_.view().data) copy->backward_input_ = copy->batch_rows(copy->input_);
-  return copy;
-}
+std::unique_ptr<Model> DenseNetwork::clone() const { return std::make_unique<DenseNetwork>(*this); }
 
 }  // namespace nclab

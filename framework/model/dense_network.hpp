@@ -41,9 +41,9 @@ class DenseNetwork final : public Model {
   std::vector<LayerLayout> layout() const override;
 
   void forward(ConstMatrixView x, MatrixView y) override;
-  // Keeps a view of X for the first layer's weight gradient instead of copying it: W3's trainer
-  // copied each 128 x 784 batch into all 8 members.
-  void forward_keeping_input(ConstMatrixView x, MatrixView y) override;
+  // forward() that leaves X in place: backward() and backward_and_step() read the caller's X instead of
+  // a copy. X must stay alive and unchanged until then, and copies made before then share it.
+  void forward_keeping_input(ConstMatrixView x, MatrixView y);
   // Reads X in place and grows only the layer outputs: a full-batch evaluation neither copies X nor
   // sizes the gradient workspaces for its batch.
   void predict(ConstMatrixView x, MatrixView y) override;
@@ -88,7 +88,8 @@ class DenseNetwork final : public Model {
   std::vector<double> parameters_;
   std::vector<Layer> layers_;
   Matrix input_;  // copy of the last forward() batch X, which the first layer's dW needs
-  ConstMatrixView backward_input_;  // X of the last forward() batch: input_ or the caller's kept X
+  ConstMatrixView kept_input_;  // the caller's X after forward_keeping_input()
+  bool input_kept_ = false;     // whether the first layer's dW reads kept_input_ instead of input_
   std::size_t batch_rows_ = 0;      // patterns in the last forward() or predict() batch
   std::size_t output_rows_ = 0;     // rows the layer outputs have room for
   std::size_t backward_rows_ = 0;   // rows the deltas have room for

@@ -76,11 +76,6 @@ class Model {
   // differently but just as deterministically.
   virtual void backward_and_step(ConstMatrixView grad, GradientAt at, double rate, std::span<double> scratch);
 
-  // forward() for a caller that leaves X alive and unchanged until the backward() or
-  // backward_and_step() of this batch: the model may then read X in place instead of keeping a copy.
-  // The default calls forward().
-  virtual void forward_keeping_input(ConstMatrixView x, MatrixView y) { forward(x, y); }
-
   // Draws every parameter (weights and biases) from U(-range, range).
   void initialize_uniform(Rng& rng, double range);
   std::size_t parameter_count() const { return parameters().size(); }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -323,24 +324,35 @@ TEST(DenseNetwork, ForwardKeepingInputMatchesForward) {
   }
 }
 
-TEST(DenseNetwork, ForwardAndCloneCopyInput) {
-  // forward() keeps its own copy of X, and so does a clone made after it: changing X, or running the
-  // original on other data, leaves the gradients of the clone's batch unchanged.
-  DenseNetwork network = three_layer_network();
+TEST(DenseNetwork, CopiesKeepTheirOwnInput) {
+  // forward() keeps its own copy of X, and so does every copy of the network made after it: copy
+  // construction, copy assignment and clone(). Changing X, running the original on other data or
+  // destroying it leaves the gradients of the copies' batch unchanged.
+  auto network = std::make_unique<DenseNetwork>(three_layer_network());
   Rng rng(23);
-  network.initialize_uniform(rng, 0.6);
+  network->initialize_uniform(rng, 0.6);
   Matrix x = test_support::random_matrix(3, 4, rng);
   const Matrix grad = test_support::random_matrix(3, 5, rng);
   Matrix y(3, 5);
-  std::vector<double> expected(network.parameter_count()), param_grad(network.parameter_count());
-  network.forward(x, y);
-  network.backward(grad, GradientAt::output, expected, nullptr);
+  std::vector<double> expected(network->parameter_count());
+  network->forward(x, y);
+  network->backward(grad, GradientAt::output, expected, nullptr);
 
-  network.forward(x, y);
-  const std::unique_ptr<Model> copy = network.clone();
+  network->forward(x, y);
+  DenseNetwork constructed(*network);
+  DenseNetwork assigned = three_layer_network();
+  assigned = *network;
+  const std::unique_ptr<Model> cloned = network->clone();
   for (double& value : x.storage()) value += 1.0;
-  network.forward(x, y);
-  copy->backward(grad, GradientAt::output, param_grad, nullptr);
+  network->forward(x, y);
+  network.reset();
+
+  std::vector<double> param_grad(expected.size());
+  constructed.backward(grad, GradientAt::output, param_grad, nullptr);
+  EXPECT_EQ(param_grad, expected);
+  assigned.backward(grad, GradientAt::output, param_grad, nullptr);
+  EXPECT_EQ(param_grad, expected);
+  cloned->backward(grad, GradientAt::output, param_grad, nullptr);
   EXPECT_EQ(param_grad, expected);
 }
 
