@@ -448,8 +448,9 @@ def report_targets(results, write):
               "%.1f GFLOP/s on 1 thread, %.1f GFLOP/s on 2 threads" %
               (len(each), results.get("repeats", 1), c["dgemm_gflops_1_thread"], c["dgemm_gflops_2_threads"]))
         if len(each) > 1:
-            write("Each measurement's best on 2 threads: " +
-                  ", ".join("%.1f" % m["dgemm_gflops_2_threads"] for m in each) + " GFLOP/s")
+            write("Each measurement's best: " + "; ".join(
+                "%.1f on 1 thread, %.1f on 2" % (m["dgemm_gflops_1_thread"], m["dgemm_gflops_2_threads"])
+                for m in each) + " GFLOP/s")
         write()
 
 

@@ -253,6 +253,7 @@ void DenseNetwork::backward(ConstMatrixView grad, GradientAt at, std::span<doubl
                    weight_view(layer.layout, param_grad.data()),
                    param_grad.subspan(layer.layout.bias_offset, layer.layout.bias_size), below);
   });
+  end_kept_batch();
 }
 
 void DenseNetwork::backward_and_step(ConstMatrixView grad, GradientAt at, double rate, std::span<double> scratch) {
@@ -277,6 +278,12 @@ void DenseNetwork::backward_and_step(ConstMatrixView grad, GradientAt at, double
     double* b = parameters_.data() + layout.bias_offset;
     for (std::size_t o = 0; o < layout.bias_size; ++o) b[o] += -rate * db[o];
   });
+  end_kept_batch();
+}
+
+void DenseNetwork::end_kept_batch() {
+  // The caller's X may be gone once its backward pass has run, so a second one needs a new forward().
+  if (input_kept_) has_forward_ = false;
 }
 
 std::unique_ptr<Model> DenseNetwork::clone() const { return std::make_unique<DenseNetwork>(*this); }

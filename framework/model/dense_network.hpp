@@ -41,8 +41,9 @@ class DenseNetwork final : public Model {
   std::vector<LayerLayout> layout() const override;
 
   void forward(ConstMatrixView x, MatrixView y) override;
-  // forward() that leaves X in place: backward() and backward_and_step() read the caller's X instead of
-  // a copy. X must stay alive and unchanged until then, and copies made before then share it.
+  // forward() that leaves X in place: the next backward() or backward_and_step() reads the caller's X
+  // instead of a copy and ends the batch. X must stay alive and unchanged until then, and copies made
+  // before then share it.
   void forward_keeping_input(ConstMatrixView x, MatrixView y);
   // Reads X in place and grows only the layer outputs: a full-batch evaluation neither copies X nor
   // sizes the gradient workspaces for its batch.
@@ -71,6 +72,8 @@ class DenseNetwork final : public Model {
   void reserve_rows(std::size_t rows, bool backward, bool input_copy = false);
   // The shape checks and workspaces shared by forward() and forward_keeping_input().
   void start_forward(ConstMatrixView x, MatrixView y, bool input_copy);
+  // After a backward pass on a kept X: later backward passes need a new forward().
+  void end_kept_batch();
   // Runs pass(layer, layer input, below) for every layer from the top, then chains delta_{l-1}
   // through f'_{l-1}.
   template <typename LayerPass>

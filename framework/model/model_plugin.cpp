@@ -25,6 +25,9 @@ struct PluginLoadState {
   std::mutex mutex;           // one plugin load at a time
   bool loading = false;       // true while dlopen runs inside load_model_plugin
   std::vector<ModelEntry> pending;
+  // The interface version of a registration that was not held back because it differs from
+  // kModelInterfaceVersion (1 for plugins built before versions were recorded); 0 when none did.
+  int rejected_version = 0;
   std::map<void*, std::vector<std::string>> loaded;  // dlopen handle -> names that plugin added
 };
 
@@ -64,8 +67,17 @@ std::vector<std::string> add_pending_entries(const std::string& path, std::vecto
 
 namespace detail {
 
-void register_model_from_initializer(ModelEntry entry) noexcept {
+void register_model_with_version(ModelEntry entry, int interface_version) noexcept {
   PluginLoadState& state = plugin_state();
+  if (interface_version != kModelInterfaceVersion) {
+    if (!state.loading) {
+      std::fprintf(stderr, "nclab: a model built for model interface version %d registered outside a plugin load\n",
+                   interface_version);
+      std::abort();
+    }
+    state.rejected_version = interface_version;
+    return;
+  }
   if (state.loading) {
     try {
       state.pending.push_back(std::move(entry));
@@ -82,6 +94,19 @@ void register_model_from_initializer(ModelEntry entry) noexcept {
     std::fprintf(stderr, "nclab: cannot register a built-in model: %s\n", error.what());
     std::abort();
   }
+}
+
+// The registration function of plugins built before kModelInterfaceVersion existed (version 1). It
+// keeps its old signature, so that such a plugin still loads and can be rejected with a message
+// instead of failing on a missing symbol. The entry is not read: its layout may be another one.
+void register_model_from_initializer(ModelEntry entry) noexcept;
+void register_model_from_initializer(ModelEntry /*entry*/) noexcept {
+  PluginLoadState& state = plugin_state();
+  if (!state.loading) {
+    std::fprintf(stderr, "nclab: a model of model interface version 1 registered outside a plugin load\n");
+    std::abort();
+  }
+  state.rejected_version = 1;
 }
 
 }  // namespace detail
@@ -105,6 +130,7 @@ std::vector<std::string> load_model_plugin(const std::string& path) {
   PluginLoadState& state = plugin_state();
   std::lock_guard lock(state.mutex);
   state.pending.clear();
+  state.rejected_version = 0;
   state.loading = true;
   dlerror();
   void* handle = dlopen(open_path.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -115,6 +141,15 @@ std::vector<std::string> load_model_plugin(const std::string& path) {
   if (handle == nullptr) {
     const char* message = dlerror();
     throw InputError("cannot load model plugin '" + path + "': " + (message != nullptr ? message : "unknown dlopen error"));
+  }
+  if (state.rejected_version != 0) {
+    // Nothing of the plugin runs after this: its entries were not kept, and its code may expect
+    // other class layouts. It stays loaded, because its static objects may not survive dlclose.
+    const int version = state.rejected_version;
+    throw InputError("model plugin '" + path + "' was built against model interface version " +
+                     std::to_string(version) + ", and this nclab has version " +
+                     std::to_string(kModelInterfaceVersion) +
+                     "; rebuild the plugin against this nclab's headers and libnclab_core");
   }
 
   // Loading the same library again returns the same handle and runs no initialiser.

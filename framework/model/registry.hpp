@@ -12,6 +12,12 @@
 
 namespace nclab {
 
+// Version of the C++ interface that a model plugin compiles against: Model, DenseNetwork, ModelEntry,
+// ModelConfig and ModelOption. A plugin records the version of the headers it was built with, and
+// load_model_plugin rejects another version, because a changed class layout or virtual table
+// crashes the plugin's code. Raise it with every such change; version 1 had no record.
+inline constexpr int kModelInterfaceVersion = 2;
+
 // One numeric model option, for example the MLP's hidden units.
 struct ModelOption {
   std::string name;  // CLI spelling without dashes, e.g. "hidden"
@@ -71,10 +77,15 @@ namespace detail {
 // Adds an entry from a static initialiser, where an exception cannot be caught. While
 // load_model_plugin runs, the entry is held back and checked after dlopen returns, so a bad plugin
 // entry becomes an InputError. Otherwise an invalid or duplicate entry prints the error and aborts.
-void register_model_from_initializer(ModelEntry entry) noexcept;
+// `interface_version` is the kModelInterfaceVersion that the caller was compiled with. An entry of
+// another version is not read, since its layout may differ, and its plugin is rejected.
+void register_model_with_version(ModelEntry entry, int interface_version) noexcept;
 
 struct ModelRegistration {
-  explicit ModelRegistration(ModelEntry entry) { register_model_from_initializer(std::move(entry)); }
+  // Inline, so that the version passed is the one in the headers the plugin was compiled with.
+  explicit ModelRegistration(ModelEntry entry) {
+    register_model_with_version(std::move(entry), kModelInterfaceVersion);
+  }
 };
 }  // namespace detail
 

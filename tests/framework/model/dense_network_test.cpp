@@ -324,6 +324,29 @@ TEST(DenseNetwork, ForwardKeepingInputMatchesForward) {
   }
 }
 
+TEST(DenseNetwork, KeptInputServesOneBackwardPass) {
+  // The caller's X may be gone after the backward pass of its batch, so a second backward() on that
+  // batch is refused, as after predict(). forward() keeps its copy and allows another one.
+  DenseNetwork network = three_layer_network();
+  Rng rng(29);
+  network.initialize_uniform(rng, 0.6);
+  const Matrix x = test_support::random_matrix(3, 4, rng);
+  const Matrix grad = test_support::random_matrix(3, 5, rng);
+  Matrix y(3, 5);
+  std::vector<double> param_grad(network.parameter_count());
+
+  network.forward_keeping_input(x, y);
+  network.backward(grad, GradientAt::output, param_grad, nullptr);
+  EXPECT_THROW(network.backward(grad, GradientAt::output, param_grad, nullptr), std::logic_error);
+  network.forward_keeping_input(x, y);
+  network.backward_and_step(grad, GradientAt::output, 0.1, param_grad);
+  EXPECT_THROW(network.backward_and_step(grad, GradientAt::output, 0.1, param_grad), std::logic_error);
+
+  network.forward(x, y);
+  network.backward(grad, GradientAt::output, param_grad, nullptr);
+  EXPECT_NO_THROW(network.backward(grad, GradientAt::output, param_grad, nullptr));
+}
+
 TEST(DenseNetwork, CopiesKeepTheirOwnInput) {
   // forward() keeps its own copy of X, and so does every copy of the network made after it: copy
   // construction, copy assignment and clone(). Changing X, running the original on other data or

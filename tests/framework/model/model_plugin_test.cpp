@@ -121,5 +121,25 @@ TEST(ModelPlugin, DuplicateNameIsRejectedAndBuiltInKept) {
   EXPECT_EQ(ModelRegistry::instance().find("mlp").description, description_before);
 }
 
+TEST(ModelPlugin, OtherInterfaceVersionIsRejected) {
+  const std::string message = input_error_message([] { load_model_plugin(NCLAB_OTHER_VERSION_PLUGIN_PATH); });
+  EXPECT_TRUE(contains(message, NCLAB_OTHER_VERSION_PLUGIN_PATH)) << message;
+  EXPECT_TRUE(contains(message, "model interface version " + std::to_string(kModelInterfaceVersion + 1)))
+      << message;
+  EXPECT_TRUE(contains(message, "rebuild the plugin")) << message;
+  EXPECT_FALSE(ModelRegistry::instance().contains("other-version-mlp"));
+}
+
+TEST(ModelPlugin, UnversionedPluginIsRejected) {
+  // Plugins built before interface versions were recorded call the old registration function.
+  const std::string message = input_error_message([] { load_model_plugin(NCLAB_UNVERSIONED_PLUGIN_PATH); });
+  EXPECT_TRUE(contains(message, NCLAB_UNVERSIONED_PLUGIN_PATH)) << message;
+  EXPECT_TRUE(contains(message, "model interface version 1,")) << message;
+  EXPECT_FALSE(ModelRegistry::instance().contains("unversioned-mlp"));
+
+  // A plugin of the current version still loads after a rejected one.
+  EXPECT_EQ(load_model_plugin(NCLAB_TANH_MLP_PLUGIN_PATH), std::vector<std::string>{"tanh-mlp"});
+}
+
 }  // namespace
 }  // namespace nclab
