@@ -443,14 +443,14 @@ def report_targets(results, write):
     write()
     if "ceilings" in results:
         c = results["ceilings"]
-        each = c.get("measurements", [])
+        measurements = c.get("measurements", [])
         write("dgemm ceiling (square n = 1024, 2048, best of %d measurement(s) of %d repetition(s) each): "
               "%.1f GFLOP/s on 1 thread, %.1f GFLOP/s on 2 threads" %
-              (len(each), results.get("repeats", 1), c["dgemm_gflops_1_thread"], c["dgemm_gflops_2_threads"]))
-        if len(each) > 1:
+              (len(measurements), results.get("repeats", 1), c["dgemm_gflops_1_thread"], c["dgemm_gflops_2_threads"]))
+        if len(measurements) > 1:
             write("Each measurement's best: " + "; ".join(
                 "%.1f on 1 thread, %.1f on 2" % (m["dgemm_gflops_1_thread"], m["dgemm_gflops_2_threads"])
-                for m in each) + " GFLOP/s")
+                for m in measurements) + " GFLOP/s")
         write()
 
 

@@ -229,8 +229,7 @@ void DenseNetwork::propagate_down(MatrixView* input_grad, LayerPass pass) {
   // delta_{l-1} before f'_{l-1} or, below the first layer, dL/dX (skipped when input_grad is null).
   for (std::size_t l = layers_.size(); l-- > 0;) {
     Layer& layer = layers_[l];
-    const ConstMatrixView layer_input =
-        l > 0 ? batch_rows(layers_[l - 1].output) : (input_kept_ ? kept_input_ : batch_rows(input_));
+    const ConstMatrixView layer_input = l > 0 ? batch_rows(layers_[l - 1].output) : forward_input();
     MatrixView below_delta;
     MatrixView* below = input_grad;
     if (l > 0) {

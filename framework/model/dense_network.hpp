@@ -72,8 +72,10 @@ class DenseNetwork final : public Model {
   void reserve_rows(std::size_t rows, bool backward, bool input_copy = false);
   // The shape checks and workspaces shared by forward() and forward_keeping_input().
   void start_forward(ConstMatrixView x, MatrixView y, bool input_copy);
-  // After a backward pass on a kept X: later backward passes need a new forward().
+  // Marks the batch of a kept X as used up: later backward passes need a new forward().
   void end_kept_batch();
+  // X of the last forward() or forward_keeping_input() batch.
+  ConstMatrixView forward_input() const { return input_kept_ ? kept_input_ : batch_rows(input_); }
   // Runs pass(layer, layer input, below) for every layer from the top, then chains delta_{l-1}
   // through f'_{l-1}.
   template <typename LayerPass>

@@ -25,10 +25,11 @@ struct PluginLoadState {
   std::mutex mutex;           // one plugin load at a time
   bool loading = false;       // true while dlopen runs inside load_model_plugin
   std::vector<ModelEntry> pending;
-  // The interface version of a registration that was not held back because it differs from
-  // kModelInterfaceVersion (1 for plugins built before versions were recorded); 0 when none did.
+  // Interface version of the last registration that differs from kModelInterfaceVersion during
+  // this load (1 for plugins built before versions were recorded), or 0.
   int rejected_version = 0;
   std::map<void*, std::vector<std::string>> loaded;  // dlopen handle -> names that plugin added
+  std::map<void*, int> rejected;                      // dlopen handle -> interface version of that plugin
 };
 
 PluginLoadState& plugin_state() {
@@ -63,21 +64,35 @@ std::vector<std::string> add_pending_entries(const std::string& path, std::vecto
   return names;
 }
 
+// Records a registration of another interface version, whose entry must not be read, so that
+// load_model_plugin rejects its plugin. Outside a plugin load nothing can reject it, so it aborts.
+void hold_back_other_version(int interface_version) noexcept {
+  PluginLoadState& state = plugin_state();
+  if (!state.loading) {
+    std::fprintf(stderr, "nclab: a model of model interface version %d registered outside a plugin load\n",
+                 interface_version);
+    std::abort();
+  }
+  state.rejected_version = interface_version;
+}
+
+InputError other_version_error(const std::string& path, int version) {
+  return InputError("model plugin '" + path + "' was built against model interface version " +
+                    std::to_string(version) + ", and this nclab has version " +
+                    std::to_string(kModelInterfaceVersion) +
+                    "; rebuild the plugin against this nclab's headers and libnclab_core");
+}
+
 }  // namespace
 
 namespace detail {
 
 void register_model_with_version(ModelEntry entry, int interface_version) noexcept {
-  PluginLoadState& state = plugin_state();
   if (interface_version != kModelInterfaceVersion) {
-    if (!state.loading) {
-      std::fprintf(stderr, "nclab: a model built for model interface version %d registered outside a plugin load\n",
-                   interface_version);
-      std::abort();
-    }
-    state.rejected_version = interface_version;
+    hold_back_other_version(interface_version);
     return;
   }
+  PluginLoadState& state = plugin_state();
   if (state.loading) {
     try {
       state.pending.push_back(std::move(entry));
@@ -100,14 +115,7 @@ void register_model_with_version(ModelEntry entry, int interface_version) noexce
 // keeps its old signature, so that such a plugin still loads and can be rejected with a message
 // instead of failing on a missing symbol. The entry is not read: its layout may be another one.
 void register_model_from_initializer(ModelEntry entry) noexcept;
-void register_model_from_initializer(ModelEntry /*entry*/) noexcept {
-  PluginLoadState& state = plugin_state();
-  if (!state.loading) {
-    std::fprintf(stderr, "nclab: a model of model interface version 1 registered outside a plugin load\n");
-    std::abort();
-  }
-  state.rejected_version = 1;
-}
+void register_model_from_initializer(ModelEntry /*entry*/) noexcept { hold_back_other_version(1); }
 
 }  // namespace detail
 
@@ -143,13 +151,15 @@ std::vector<std::string> load_model_plugin(const std::string& path) {
     throw InputError("cannot load model plugin '" + path + "': " + (message != nullptr ? message : "unknown dlopen error"));
   }
   if (state.rejected_version != 0) {
-    // Nothing of the plugin runs after this: its entries were not kept, and its code may expect
-    // other class layouts. It stays loaded, because its static objects may not survive dlclose.
-    const int version = state.rejected_version;
-    throw InputError("model plugin '" + path + "' was built against model interface version " +
-                     std::to_string(version) + ", and this nclab has version " +
-                     std::to_string(kModelInterfaceVersion) +
-                     "; rebuild the plugin against this nclab's headers and libnclab_core");
+    // None of the plugin's code runs after this, because it may expect other class layouts. It stays
+    // loaded, since dlclose would run its static destructors.
+    state.rejected.emplace(handle, state.rejected_version);
+    throw other_version_error(path, state.rejected_version);
+  }
+  // A second dlopen of a rejected plugin returns its handle and runs no initialiser.
+  if (const auto rejected = state.rejected.find(handle); rejected != state.rejected.end()) {
+    dlclose(handle);
+    throw other_version_error(path, rejected->second);
   }
 
   // Loading the same library again returns the same handle and runs no initialiser.

@@ -128,6 +128,11 @@ TEST(ModelPlugin, OtherInterfaceVersionIsRejected) {
       << message;
   EXPECT_TRUE(contains(message, "rebuild the plugin")) << message;
   EXPECT_FALSE(ModelRegistry::instance().contains("other-version-mlp"));
+
+  // A second load gets the same handle and runs no initialiser, and must still name the version.
+  const std::string again = input_error_message([] { load_model_plugin(NCLAB_OTHER_VERSION_PLUGIN_PATH); });
+  EXPECT_TRUE(contains(again, "model interface version " + std::to_string(kModelInterfaceVersion + 1)))
+      << again;
 }
 
 TEST(ModelPlugin, UnversionedPluginIsRejected) {
