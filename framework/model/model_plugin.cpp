@@ -111,9 +111,8 @@ void register_model_with_version(ModelEntry entry, int interface_version) noexce
   }
 }
 
-// The registration function of plugins built before kModelInterfaceVersion existed (version 1). It
-// keeps its old signature, so that such a plugin still loads and can be rejected with a message
-// instead of failing on a missing symbol. The entry is not read: its layout may be another one.
+// Registration function of plugins built before kModelInterfaceVersion existed (version 1), kept so
+// that they load and get the rebuild message instead of a missing symbol. Their entry is not read.
 void register_model_from_initializer(ModelEntry entry) noexcept;
 void register_model_from_initializer(ModelEntry /*entry*/) noexcept { hold_back_other_version(1); }
 
@@ -156,7 +155,8 @@ std::vector<std::string> load_model_plugin(const std::string& path) {
     state.rejected.emplace(handle, state.rejected_version);
     throw other_version_error(path, state.rejected_version);
   }
-  // A second dlopen of a rejected plugin returns its handle and runs no initialiser.
+  // A second dlopen of a rejected plugin returns its handle and runs no initialiser. dlclose then only
+  // drops the reference that this dlopen added.
   if (const auto rejected = state.rejected.find(handle); rejected != state.rejected.end()) {
     dlclose(handle);
     throw other_version_error(path, rejected->second);

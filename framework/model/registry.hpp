@@ -12,10 +12,10 @@
 
 namespace nclab {
 
-// Version of the C++ interface that a model plugin compiles against: Model, DenseNetwork, ModelEntry,
-// ModelConfig and ModelOption. A plugin records the version of the headers it was built with, and
-// load_model_plugin rejects another version, because a changed class layout or virtual table
-// crashes the plugin's code. Raise it with every such change; version 1 had no record.
+// Version of the C++ interface that model plugins compile against (Model, DenseNetwork, ModelEntry,
+// ModelConfig, ModelOption). load_model_plugin rejects plugins of another version, because a changed
+// class layout or virtual table crashes their code. Raise it with every such change.
+// Version 1 is the plugins built before the version was recorded.
 inline constexpr int kModelInterfaceVersion = 2;
 
 // One numeric model option, for example the MLP's hidden units.
